@@ -1,0 +1,347 @@
+"""The ``newstrace`` command: a thin Typer shell over ``newstrace.analyze`` and ``newstrace.Corpus``.
+
+Exit codes: 0 ok, 1 some inputs were rejected (each listed on stderr as ``input: reason``) or the command failed,
+2 usage error. Errors are one line on stderr; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import newstrace
+from newstrace import eval as evaluation
+from newstrace.corpus import DEFAULT_DB, EXPORT_FORMATS, Corpus, IngestReport
+
+app = typer.Typer(
+    help="Turn news articles into a source-attributed event database.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+_state = {"debug": False}
+
+DbOption = Annotated[
+    str, typer.Option("--db", envvar="NEWSTRACE_DB", help="Database URL (sqlite:///PATH).", show_default=True)
+]
+InputFormat = StrEnum("InputFormat", {f: f for f in newstrace.INPUT_FORMATS})  # type: ignore[misc]
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class DocFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _report_rejected(report: IngestReport) -> None:
+    for rejected in report.rejected:
+        err.print(str(rejected), markup=False, highlight=False)
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    _state["debug"] = debug
+    if version:
+        out.print(newstrace.__version__)
+        raise typer.Exit
+
+
+@app.command()
+def analyze(
+    file: Annotated[str, typer.Argument(help="A file to analyse, or - for standard input.")],
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD).")] = None,
+    input_format: Annotated[InputFormat, typer.Option(help="How to read the input.")] = InputFormat("auto"),
+    format: Annotated[DocFormat, typer.Option("--format", help="Output format.")] = DocFormat.json,
+) -> None:
+    """Analyse articles without storing them and print the full output contract.
+
+    One JSON object per article; for JSONL, RSS or WARC input one object per article, one per line, in input
+    order, with document.id equal to the input id.
+    """
+    rejected = 0
+    results = list(newstrace.analyze_inputs([file], published=published, input_format=input_format.value))
+    single = len(results) == 1
+    for result in results:
+        if isinstance(result, newstrace.Analysis):
+            data = result.to_dict()
+            if format is DocFormat.table:
+                _print_analysis_table(data)
+            elif single:
+                _print_json(data)
+            else:
+                sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        else:
+            rejected += 1
+            err.print(str(result), markup=False, highlight=False)
+    raise typer.Exit(1 if rejected else 0)
+
+
+def _print_analysis_table(data: dict[str, Any]) -> None:
+    doc = data["document"]
+    out.print(f"[bold]{doc['title'] or doc['id']}[/bold]  published={doc['published']}  id={doc['id']}")
+    for name, cols in (
+        ("actors", ("text", "code", "via")),
+        ("events", ("id", "cameo", "plover", "modality", "rule")),
+        ("quotes", ("id", "kind")),
+        ("times", ("text", "value", "anchor")),
+        ("places", ("text", "name", "country")),
+        ("framing", ("text", "category", "voice")),
+        ("warnings", ("code", "message")),
+    ):
+        table = Table(title=f"{name} ({len(data[name])})", title_justify="left")
+        for col in cols:
+            table.add_column(col)
+        for item in data[name]:
+            table.add_row(*(str(item.get(c)) for c in cols))
+        out.print(table)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for standard input.")],
+    db: DbOption = DEFAULT_DB,
+    published: Annotated[str | None, typer.Option(help="Publication date for inputs that have none.")] = None,
+    input_format: Annotated[InputFormat, typer.Option(help="How to read the inputs.")] = InputFormat("auto"),
+    workers: Annotated[int, typer.Option(min=1, help="Parser processes (one spaCy model each).")] = 1,
+    max_bytes: Annotated[int, typer.Option(min=1, help="Largest input file accepted, in bytes.")] = 20 * 1024**2,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    format: Annotated[DocFormat, typer.Option("--format", help="Summary format.")] = DocFormat.table,
+) -> None:
+    """Read, analyse and store articles (text, HTML, RSS/Atom, WARC, JSONL). Re-running stores nothing twice."""
+    with Corpus(db) as corpus:
+        show = not quiet and format is DocFormat.table
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            TextColumn(
+                "{task.fields[stored]} stored, {task.fields[skipped]} already there, {task.fields[rejected]} rejected"
+            ),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not show,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("ingesting", total=None, stored=0, skipped=0, rejected=0)
+
+            def progress(report: IngestReport) -> None:
+                bar.update(
+                    task,
+                    completed=report.read,
+                    stored=report.stored,
+                    skipped=report.skipped,
+                    rejected=len(report.rejected),
+                )
+
+            report = corpus.ingest(
+                paths,
+                published=published,
+                input_format=input_format.value,
+                workers=workers,
+                max_bytes=max_bytes,
+                progress=progress,
+            )
+        _report_rejected(report)
+        if format is DocFormat.json:
+            _print_json(report.as_dict())
+        elif not quiet:
+            err.print(
+                f"{report.read} read, {report.stored} stored, {report.skipped} already stored, "
+                f"{len(report.rejected)} rejected",
+                highlight=False,
+            )
+    raise typer.Exit(1 if report.rejected else 0)
+
+
+@app.command()
+def stats(
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[DocFormat, typer.Option("--format", help="Output format.")] = DocFormat.table,
+) -> None:
+    """Counts of documents, events, quotes and more; top actors; events by type and modality; warnings."""
+    with Corpus(db) as corpus:
+        data = corpus.stats()
+    if format is DocFormat.json:
+        _print_json(data)
+        return
+    low, high = data["published_range"]
+    out.print(
+        f"[bold]{data['documents']}[/bold] documents ({low or '?'} … {high or '?'}), "
+        f"[bold]{data['events']}[/bold] events, {data['quotes']} quotes, {data['actors']} actor mentions, "
+        f"{data['times']} time expressions, {data['places']} places, {data['framing']} framing flags"
+    )
+    for title, rows, cols in (
+        (
+            "Top actors",
+            [(a["name"], a["code"], a["mentions"]) for a in data["top_actors"]],
+            ("actor", "code", "mentions"),
+        ),
+        ("Events by PLOVER type", list(data["events_by_plover"].items()), ("type", "events")),
+        ("Events by modality", list(data["events_by_modality"].items()), ("modality", "events")),
+        ("Warnings", list(data["warnings_by_code"].items()), ("warning", "documents")),
+    ):
+        if not rows:
+            continue
+        table = Table(title=title, title_justify="left")
+        for col in cols:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*(str(v) for v in row))
+        out.print(table)
+
+
+EVENT_COLUMNS = (
+    "doc_id",
+    "id",
+    "date",
+    "source",
+    "target",
+    "cameo",
+    "plover",
+    "modality",
+    "trigger",
+    "outlet",
+)
+
+
+def _flat_event(event: dict[str, Any]) -> dict[str, Any]:
+    def code(span: dict[str, Any] | None) -> str:
+        return "" if not span else f"{span.get('code') or '?'} ({span['text']})"
+
+    return {
+        **{k: event[k] for k in ("doc_id", "id", "date", "cameo", "plover", "modality", "outlet")},
+        "source": code(event["source"]),
+        "target": code(event["target"]),
+        "trigger": event["trigger"]["text"] if event["trigger"] else "",
+    }
+
+
+@app.command()
+def events(
+    db: DbOption = DEFAULT_DB,
+    actor: Annotated[str | None, typer.Option(help="Source or target code prefix (RUS, USAGOV) or name.")] = None,
+    cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix (19 = all fights).")] = None,
+    plover: Annotated[str | None, typer.Option(help="PLOVER category (ASSAULT).")] = None,
+    modality: Annotated[str | None, typer.Option(help="asserted, reported, hedged, denied, future…")] = None,
+    since: Annotated[str | None, typer.Option(help="Earliest event date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Latest event date (YYYY-MM-DD).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only events from this outlet.")] = None,
+    document: Annotated[str | None, typer.Option(help="Only events of this document id.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 100,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    format: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List coded events with filters."""
+    with Corpus(db) as corpus:
+        rows = corpus.events(
+            actor=actor,
+            cameo=cameo,
+            plover=plover,
+            modality=modality,
+            since=since,
+            until=until,
+            outlet=outlet,
+            document=document,
+            limit=limit,
+            offset=offset,
+        )
+    if format is ListFormat.json:
+        _print_json({"events": rows})
+    elif format is ListFormat.csv:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=EVENT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(_flat_event(e) for e in rows)
+        sys.stdout.write(buf.getvalue())
+    else:
+        table = Table(title=f"{len(rows)} events", title_justify="left")
+        for col in EVENT_COLUMNS:
+            table.add_column(col)
+        for event in rows:
+            flat = _flat_event(event)
+            table.add_row(*(str(flat[c] or "") for c in EVENT_COLUMNS))
+        out.print(table)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find in titles and texts.")],
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    format: Annotated[DocFormat, typer.Option("--format", help="Output format.")] = DocFormat.table,
+) -> None:
+    """Full-text search (all words must occur), with snippets."""
+    with Corpus(db) as corpus:
+        hits = corpus.search(query, limit=limit)
+    if format is DocFormat.json:
+        _print_json({"query": query, "results": hits})
+        return
+    for hit in hits:
+        out.print(f"[bold]{hit['id']}[/bold]  {hit['published'] or '?'}  {hit['title'] or ''}", highlight=False)
+        out.print("    " + " ".join(hit["snippet"].split()), markup=False, highlight=False)
+    if not hits:
+        err.print("no matches")
+
+
+@app.command()
+def export(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="Output file (jsonl) or folder (csv, parquet).")],
+    format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(EXPORT_FORMATS)}.")] = "jsonl",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export the database: analyses as JSONL, or every table as CSV or Parquet files."""
+    if format not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"choose from {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    with Corpus(db) as corpus:
+        for path in corpus.export(format, out_path):
+            err.print(f"wrote {path}", highlight=False)
+
+
+@app.command("eval")
+def eval_(
+    task: Annotated[str, typer.Argument(help=f"One of: {', '.join(evaluation.TASKS)}.")],
+    gold: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Gold JSONL file.")],
+    split: Annotated[str | None, typer.Option(help="Only records of this split.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N records.")] = None,
+) -> None:
+    """Score a stage against a gold set and print the metrics as JSON."""
+    if task not in evaluation.TASKS:
+        raise typer.BadParameter(f"choose from {', '.join(evaluation.TASKS)}", param_hint="TASK")
+    _print_json(evaluation.run(task, gold, split=split, limit=limit))
+
+
+def main() -> None:
+    """Entry point: Typer exits 2 on usage errors; any other failure is one line (traceback with --debug), exit 1."""
+    try:
+        app()
+    except Exception as exc:  # one line for users; the traceback only on request
+        if _state["debug"]:
+            raise
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        err.print(f"error: {type(exc).__name__}: {detail}", markup=False, highlight=False)
+        sys.exit(1)

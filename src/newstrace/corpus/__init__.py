@@ -1,0 +1,172 @@
+"""The corpus API: ingest inputs into a store and query what is there.
+
+``Corpus(db_url)`` is what the CLI and the HTTP API wrap. Ingest is idempotent (documents already stored are
+skipped before they are parsed) and resumable (each batch commits atomically, so a re-run after a crash only
+redoes the open batch).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from newstrace import pipeline
+from newstrace.extract import ExtractionError, Extractor
+from newstrace.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_inputs
+from newstrace.records import Analysis, AnalysisWarning, Document, Rejected
+from newstrace.store import EventFilter, Store, open_store
+
+from .export import EXPORT_FORMATS, export
+
+DEFAULT_DB = "sqlite:///newstrace.db"
+
+
+def default_db_url() -> str:
+    return os.environ.get("NEWSTRACE_DB", DEFAULT_DB)
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    stored: int = 0
+    skipped: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "stored": self.stored,
+            "skipped": self.skipped,
+            "rejected": [{"input": r.origin, "reason": r.reason} for r in self.rejected],
+        }
+
+
+Progress = Callable[[IngestReport], None]
+Item = tuple[Document, list[AnalysisWarning]]
+
+
+def _analyze_chunk(chunk: list[Item], model: str | None) -> list[Analysis | Rejected]:
+    """Worker-process entry point: the model is loaded once per process (``get_nlp`` is cached)."""
+    return list(pipeline.analyze_documents(chunk, model=model))
+
+
+class Corpus:
+    def __init__(self, db_url: str | None = None, *, model: str | None = None) -> None:
+        self.db_url = db_url or default_db_url()
+        self.store: Store = open_store(self.db_url)
+        self.model = model
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- writing ---------------------------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Iterable[str],
+        *,
+        published: str | None = None,
+        input_format: str = "auto",
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        workers: int = 1,
+        batch_size: int = 32,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Read, analyse and store every article in ``paths``; bad inputs are reported, never fatal."""
+        report = IngestReport()
+        options = ReadOptions(max_bytes=max_bytes, published=published, input_format=input_format)
+        todo = self._new_documents(read_inputs(paths, options), report, progress)
+        results = (
+            self._analyze_parallel(todo, workers, batch_size)
+            if workers > 1
+            else pipeline.analyze_documents(todo, model=self.model)
+        )
+        batch: list[Analysis] = []
+        for result in results:
+            if isinstance(result, Rejected):
+                report.rejected.append(result)
+            else:
+                batch.append(result)
+                if len(batch) >= batch_size:
+                    report.stored += self.store.write(batch)
+                    batch = []
+            if progress:
+                progress(report)
+        if batch:
+            report.stored += self.store.write(batch)
+        if progress:
+            progress(report)
+        return report
+
+    def _new_documents(self, sources: Iterable[Any], report: IngestReport, progress: Progress | None) -> Iterator[Item]:
+        """Extracted documents not yet stored (nor seen earlier in this run); rejects go to the report."""
+        extractor = Extractor()
+        seen: set[str] = set()
+        for source in sources:
+            report.read += 1
+            if isinstance(source, Rejected):
+                report.rejected.append(source)
+                if progress:
+                    progress(report)
+                continue
+            if source.id and (source.id in seen or self.store.known_ids([source.id])):
+                report.skipped += 1
+                continue
+            try:
+                document, warnings = extractor.extract(source)
+            except ExtractionError as exc:
+                report.rejected.append(Rejected(source.origin, str(exc)))
+                continue
+            if document.id in seen or self.store.known_ids([document.id]):
+                report.skipped += 1
+                if progress:
+                    progress(report)
+                continue
+            seen.add(document.id)
+            yield document, warnings
+
+    def _analyze_parallel(self, items: Iterator[Item], workers: int, chunk: int) -> Iterator[Analysis | Rejected]:
+        """Fan chunks out to worker processes (one spaCy model each), yielding results in input order."""
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            pending: list[Future[list[Analysis | Rejected]]] = []
+            while True:
+                block = [item for _, item in zip(range(chunk), items, strict=False)]
+                if block:
+                    pending.append(pool.submit(_analyze_chunk, block, self.model))
+                if pending and (not block or len(pending) >= 2 * workers):
+                    yield from pending.pop(0).result()
+                if not block and not pending:
+                    return
+
+    def add(self, analyses: list[Analysis]) -> int:
+        """Store analyses made elsewhere (the HTTP API, a notebook); returns how many were new."""
+        return self.store.write(analyses)
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        return self.store.stats()
+
+    def events(self, **filters: Any) -> list[dict[str, Any]]:
+        return self.store.events(EventFilter(**filters))
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        return self.store.search(query, limit)
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        return self.store.document(doc_id)
+
+    def export(self, fmt: str, out: str | Path) -> list[Path]:
+        return export(self.store, fmt, Path(out))
+
+
+__all__ = ["DEFAULT_DB", "EXPORT_FORMATS", "Corpus", "IngestReport", "default_db_url"]

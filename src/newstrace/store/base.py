@@ -1,0 +1,141 @@
+"""What every store backend offers, and the flattening of analyses into rows that they share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from newstrace.records import Analysis
+
+TABLES = ("documents", "actors", "events", "quotes", "times", "places", "framing", "warnings")
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Filters shared by ``newstrace events``, the HTTP API and exports. Dates are ISO ``YYYY-MM-DD``."""
+
+    actor: str | None = None  # code prefix (RUS, RUSGOV) or name substring, source or target
+    cameo: str | None = None  # code prefix: "19" matches 190, 193, 1951
+    plover: str | None = None
+    modality: str | None = None
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    document: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+class Store(Protocol):
+    def known_ids(self, ids: Iterable[str]) -> set[str]: ...
+    def write(self, analyses: list[Analysis]) -> int: ...
+    def stats(self) -> dict[str, Any]: ...
+    def events(self, flt: EventFilter) -> list[dict[str, Any]]: ...
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]: ...
+    def document(self, doc_id: str) -> dict[str, Any] | None: ...
+    def rows(self, table: str) -> Iterator[dict[str, Any]]: ...
+    def close(self) -> None: ...
+
+
+def _event_date(event: dict[str, Any], published: str | None) -> str | None:
+    value = (event.get("time") or {}).get("value") or ""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return value
+    return published
+
+
+def analysis_rows(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
+    """One analysis as rows of every table (column name → value)."""
+    data = analysis.to_dict()
+    doc = data["document"]
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+    rows["documents"].append(
+        {
+            **{k: doc[k] for k in ("id", "url", "title", "published", "published_from", "language", "text")},
+            "removed": json.dumps(doc["removed"], ensure_ascii=False),
+            **{k: doc[k] for k in ("author", "outlet", "crawl_date", "content_hash", "input_format", "origin")},
+            "analysis": json.dumps(data, ensure_ascii=False),
+            "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+    )
+    for i, a in enumerate(data["actors"]):
+        rows["actors"].append({"doc_id": doc["id"], "idx": i, **a})
+    for e in data["events"]:
+        src, tgt = e["source"], e["target"] or {}
+        time, place = e.get("time") or {}, e.get("place") or {}
+        rows["events"].append(
+            {
+                "doc_id": doc["id"],
+                "event_id": e["id"],
+                "sentence": e["sentence"],
+                "trigger_text": e["trigger"]["text"],
+                "trigger_start": e["trigger"]["start"],
+                "trigger_end": e["trigger"]["end"],
+                **{f"source_{k}": src.get(k) for k in ("text", "start", "end", "code", "name")},
+                **{f"target_{k}": tgt.get(k) for k in ("text", "start", "end", "code", "name")},
+                **{k: e.get(k) for k in ("cameo", "plover", "plover_mode", "modality", "quad_class", "goldstein")},
+                "event_date": _event_date(e, doc["published"]),
+                "time_value": time.get("value"),
+                "place_name": place.get("name"),
+                "place_country": place.get("country"),
+                "lat": place.get("lat"),
+                "lon": place.get("lon"),
+                "evidence_start": e["evidence"]["start"],
+                "evidence_end": e["evidence"]["end"],
+                "rule": e["rule"],
+                "attribution": json.dumps(e["attribution"], ensure_ascii=False),
+            }
+        )
+    for q in data["quotes"]:
+        spk, cue = q["speaker"] or {}, q["cue"] or {}
+        rows["quotes"].append(
+            {
+                "doc_id": doc["id"],
+                "quote_id": q["id"],
+                "kind": q["kind"],
+                **{f"content_{k}": q["content"][k] for k in ("text", "start", "end")},
+                **{f"speaker_{k}": spk.get(k) for k in ("text", "start", "end", "code", "name")},
+                **{f"cue_{k}": cue.get(k) for k in ("text", "start", "end")},
+            }
+        )
+    keep = {
+        "times": ("text", "start", "end", "type", "value", "anchor"),
+        "places": ("text", "start", "end", "name", "country", "lat", "lon", "feature"),
+        "framing": ("text", "start", "end", "category", "voice"),
+        "warnings": ("code", "message"),
+    }
+    for table, cols in keep.items():
+        for i, item in enumerate(data[table]):
+            rows[table].append({"doc_id": doc["id"], "idx": i, **{c: item[c] for c in cols}})
+    return rows
+
+
+def event_row_to_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored event row in the nested shape of the output contract (plus doc_id and dates)."""
+
+    def span(prefix: str, extra: tuple[str, ...] = ()) -> dict[str, Any] | None:
+        if row.get(f"{prefix}_start") is None:
+            return None
+        return {k: row[f"{prefix}_{k}"] for k in ("text", "start", "end", *extra)}
+
+    return {
+        "doc_id": row["doc_id"],
+        "id": row["event_id"],
+        "sentence": row["sentence"],
+        "trigger": span("trigger"),
+        "source": span("source", ("code", "name")),
+        "target": span("target", ("code", "name")),
+        **{k: row[k] for k in ("cameo", "plover", "plover_mode", "modality", "quad_class", "goldstein")},
+        "date": row["event_date"],
+        "time_value": row["time_value"],
+        "place": row["place_name"],
+        "place_country": row["place_country"],
+        "evidence": {"start": row["evidence_start"], "end": row["evidence_end"]},
+        "rule": row["rule"],
+        "attribution": json.loads(row["attribution"]) if row.get("attribution") else None,
+        "outlet": row.get("outlet"),
+        "url": row.get("url"),
+    }

@@ -1,0 +1,203 @@
+"""The embedded SQLite store: WAL journal, versioned migrations, FTS5 search, one transaction per batch."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import Any
+
+from newstrace.records import Analysis
+
+from .base import TABLES, EventFilter, analysis_rows, event_row_to_dict
+
+
+def migrations() -> list[tuple[int, str]]:
+    """Numbered SQL scripts shipped in ``migrations/``, applied in order, each once."""
+    folder = resources.files(__package__).joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+class SQLiteStore:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if path != ":memory:":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY)")
+            done = {r[0] for r in self.conn.execute("SELECT version FROM schema_version")}
+            for version, script in migrations():
+                if version in done:
+                    continue
+                for statement in _split_sql(script):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO schema_version VALUES (?)", (version,))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.conn.execute(f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
+        return found
+
+    def write(self, analyses: list[Analysis]) -> int:
+        """Store a batch atomically; documents already present are left untouched. Returns how many were new."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            new = 0
+            present = self.known_ids(a.document.id for a in analyses)
+            for analysis in analyses:
+                if analysis.document.id in present:
+                    continue
+                present.add(analysis.document.id)
+                for table, rows in analysis_rows(analysis).items():
+                    for row in rows:
+                        cols = ",".join(f'"{c}"' for c in row)
+                        self.conn.execute(
+                            f"INSERT INTO {table} ({cols}) VALUES ({','.join('?' * len(row))})",
+                            list(row.values()),
+                        )
+                new += 1
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return new
+
+    def stats(self) -> dict[str, Any]:
+        count = {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        top_actors = self.conn.execute(
+            "SELECT coalesce(name, text) AS name, code, count(*) AS n FROM actors WHERE code IS NOT NULL "
+            "GROUP BY name, code ORDER BY n DESC, name LIMIT 10"
+        ).fetchall()
+        by_plover = self.conn.execute(
+            "SELECT plover, count(*) FROM events GROUP BY plover ORDER BY count(*) DESC, plover"
+        ).fetchall()
+        by_modality = self.conn.execute(
+            "SELECT modality, count(*) FROM events GROUP BY modality ORDER BY count(*) DESC, modality"
+        ).fetchall()
+        by_warning = self.conn.execute(
+            "SELECT code, count(*) FROM warnings GROUP BY code ORDER BY count(*) DESC, code"
+        ).fetchall()
+        dates = self.conn.execute("SELECT min(published), max(published) FROM documents").fetchone()
+        return {
+            "documents": count["documents"],
+            "events": count["events"],
+            "quotes": count["quotes"],
+            "actors": count["actors"],
+            "times": count["times"],
+            "places": count["places"],
+            "framing": count["framing"],
+            "warnings": count["warnings"],
+            "published_range": [dates[0], dates[1]],
+            "top_actors": [{"name": r[0], "code": r[1], "mentions": r[2]} for r in top_actors],
+            "events_by_plover": dict(by_plover),
+            "events_by_modality": dict(by_modality),
+            "warnings_by_code": dict(by_warning),
+        }
+
+    def events(self, flt: EventFilter) -> list[dict[str, Any]]:
+        where, args = [], []
+        if flt.actor:
+            where.append(
+                "(e.source_code LIKE ? OR e.target_code LIKE ? OR e.source_name LIKE ? OR e.target_name LIKE ?)"
+            )
+            args += [f"{flt.actor.upper()}%"] * 2 + [f"%{flt.actor}%"] * 2
+        if flt.cameo:
+            where.append("e.cameo LIKE ?")
+            args.append(f"{flt.cameo}%")
+        for col, value in (
+            ("e.plover", flt.plover and flt.plover.upper()),
+            ("e.modality", flt.modality),
+            ("d.outlet", flt.outlet),
+            ("e.doc_id", flt.document),
+        ):
+            if value:
+                where.append(f"{col} = ?")
+                args.append(value)
+        if flt.since:
+            where.append("e.event_date >= ?")
+            args.append(flt.since)
+        if flt.until:
+            where.append("e.event_date <= ?")
+            args.append(flt.until)
+        sql = (
+            "SELECT e.*, d.outlet, d.url FROM events e JOIN documents d ON d.id = e.doc_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.event_date, e.doc_id, e.sentence, e.event_id LIMIT ? OFFSET ?"
+        )
+        rows = self.conn.execute(sql, [*args, flt.limit, flt.offset]).fetchall()
+        return [event_row_to_dict(dict(r)) for r in rows]
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """FTS5 search; the query is quoted term by term so user input is never FTS5 syntax."""
+        terms = [t.replace('"', '""') for t in query.split()]
+        if not terms:
+            return []
+        match = " ".join(f'"{t}"' for t in terms)
+        rows = self.conn.execute(
+            "SELECT d.id, d.title, d.url, d.published, d.outlet, "
+            "snippet(documents_fts, 1, '[', ']', ' … ', 16) AS snippet, bm25(documents_fts) AS score "
+            "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
+            "WHERE documents_fts MATCH ? ORDER BY score LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT analysis FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        columns = (
+            "* "
+            if table != "documents"
+            else "id, url, title, published, published_from, language, "
+            "text, removed, author, outlet, crawl_date, content_hash, input_format, origin, ingested_at"
+        )
+        for row in self.conn.execute(f"SELECT {columns} FROM {table}"):
+            yield dict(row)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration script; trigger bodies (BEGIN … END;) stay whole."""
+    statements, buf = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--") and not buf:
+            continue
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            statements.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        statements.append("\n".join(buf).strip())
+    return statements
