@@ -87,7 +87,7 @@ class Corpus:
         options = ReadOptions(max_bytes=max_bytes, published=published, input_format=input_format)
         todo = self._new_documents(read_inputs(paths, options), report, progress)
         results = (
-            self._analyze_parallel(todo, workers, batch_size)
+            self._analyze_parallel(todo, workers, chunk=8)
             if workers > 1
             else pipeline.analyze_documents(todo, model=self.model)
         )
