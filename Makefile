@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= sqlite:///newstrace.db
 DEMO := $(addprefix examples/demo/,txt html rss warc jsonl)
 
-.PHONY: setup demo test lint fmt clean
+.PHONY: setup demo test lint fmt fuzz clean
 
 $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ lint: setup
 # pytest exits 5 when it collects no test; make treats that (like any non-zero exit) as a failure.
 test: lint
 	$(BIN)/pytest -q
+
+# Long fuzz: property tests with many random examples and a kill -9 chain with a fresh seed; prints cases tried
+# and failures per test.
+fuzz: setup
+	NEWSTRACE_FUZZ_EXAMPLES=$${NEWSTRACE_FUZZ_EXAMPLES:-20000} NEWSTRACE_CRASH_SEED=$$(date +%s) \
+		$(BIN)/pytest -q -s tests/test_fuzz.py tests/test_crash.py --hypothesis-show-statistics -p no:cacheprovider
 
 fmt: setup
 	$(BIN)/ruff check --fix src tests bench

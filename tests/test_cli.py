@@ -132,3 +132,17 @@ def test_readme_tours_every_subcommand() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/cli.md" in readme
     assert [n for n in names if f"newstrace {n}" not in readme] == []
+
+
+def test_ingest_and_stats_on_postgresql(store_url: str, tmp_path: Path) -> None:
+    """The same commands against a real PostgreSQL server (started by the pg_url fixture) as against SQLite."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, place in enumerate(["Kyiv", "Gaza"]):
+        (folder / f"a{i}.txt").write_text(f"Officials in {place} said talks resumed on Monday.", encoding="utf-8")
+    assert run_cli("ingest", str(folder), "-q", "--db", store_url).returncode == 0
+    assert run_cli("ingest", str(folder), "-q", "--db", store_url).returncode == 0
+    stats = json.loads(run_cli("stats", "--format", "json", "--db", store_url).stdout)
+    assert stats["documents"] == 2
+    hits = json.loads(run_cli("search", "Gaza talks", "--format", "json", "--db", store_url).stdout)["results"]
+    assert len(hits) == 1

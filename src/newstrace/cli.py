@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -128,7 +129,13 @@ def ingest(
     published: Annotated[str | None, typer.Option(help="Publication date for inputs that have none.")] = None,
     input_format: Annotated[InputFormat, typer.Option(help="How to read the inputs.")] = InputFormat("auto"),
     workers: Annotated[int, typer.Option(min=1, help="Parser processes (one spaCy model each).")] = 1,
-    max_bytes: Annotated[int, typer.Option(min=1, help="Largest input file accepted, in bytes.")] = 20 * 1024**2,
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Largest input accepted, in bytes: each file, stdin, WARC record, and a .warc.gz after decompression.",
+        ),
+    ] = 20 * 1024**2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     format: Annotated[DocFormat, typer.Option("--format", help="Summary format.")] = DocFormat.table,
 ) -> None:
@@ -309,17 +316,238 @@ def search(
 
 
 @app.command()
+def duplicates(
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[DocFormat, typer.Option("--format", help="Output format.")] = DocFormat.table,
+) -> None:
+    """Groups of near-duplicate articles (syndicated copies, light edits), with their lowest similarity."""
+    with Corpus(db) as corpus:
+        groups = corpus.duplicates()
+    if format is DocFormat.json:
+        _print_json({"groups": groups})
+        return
+    for group in groups:
+        out.print(f"[bold]group {group['id']}[/bold]  similarity ≥ {group['similarity']}", highlight=False)
+        for member in group["members"]:
+            out.print(
+                f"    {member['id']}  {member['published'] or '?'}  {member['outlet'] or '?'}  {member['url'] or ''}",
+                markup=False,
+                highlight=False,
+            )
+    if not groups:
+        err.print("no duplicates")
+
+
+STORY_COLUMNS = (
+    "id",
+    "date",
+    "source",
+    "target",
+    "cameo",
+    "plover",
+    "place",
+    "articles",
+    "mentions",
+    "independent_sources",
+    "modalities",
+    "outlets",
+    "first_seen",
+    "disputed",
+)
+
+
+def _flat_story(story: dict[str, Any]) -> dict[str, Any]:
+    def actor(span: dict[str, Any] | None) -> str:
+        return "" if not span else f"{span.get('code') or '?'} ({span.get('name') or ''})"
+
+    return {
+        **{k: story[k] for k in ("id", "date", "cameo", "plover", "mentions", "independent_sources", "first_seen")},
+        "source": actor(story["source"]),
+        "target": actor(story["target"]),
+        "place": (story["place"] or {}).get("name") or "",
+        "articles": ";".join(story["articles"]),
+        "modalities": ";".join(f"{k}:{v}" for k, v in story["modalities"].items()),
+        "outlets": ";".join(story["outlets"]),
+        "disputed": "yes" if story["disputed"] else "",
+    }
+
+
+@app.command()
+def stories(
+    db: DbOption = DEFAULT_DB,
+    actor: Annotated[str | None, typer.Option(help="Source or target code prefix (RUS, USAGOV) or name.")] = None,
+    cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix (19 = all fights).")] = None,
+    plover: Annotated[str | None, typer.Option(help="PLOVER category (ASSAULT).")] = None,
+    modality: Annotated[str | None, typer.Option(help="Stories with a mention of this modality (denied…).")] = None,
+    since: Annotated[str | None, typer.Option(help="Earliest story date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Latest story date (YYYY-MM-DD).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Stories reported by this outlet.")] = None,
+    document: Annotated[str | None, typer.Option(help="Stories mentioned in this document id.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 100,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    format: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Events merged across articles into stories, with independent corroboration (docs/corroboration.md)."""
+    with Corpus(db) as corpus:
+        rows = corpus.stories(
+            actor=actor,
+            cameo=cameo,
+            plover=plover,
+            modality=modality,
+            since=since,
+            until=until,
+            outlet=outlet,
+            document=document,
+            limit=limit,
+            offset=offset,
+        )
+    if format is ListFormat.json:
+        _print_json({"stories": rows})
+    elif format is ListFormat.csv:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=STORY_COLUMNS)
+        writer.writeheader()
+        writer.writerows(_flat_story(s) for s in rows)
+        sys.stdout.write(buf.getvalue())
+    else:
+        table = Table(title=f"{len(rows)} stories", title_justify="left")
+        for col in ("id", "date", "source", "target", "cameo", "plover", "articles", "independent_sources", "disputed"):
+            table.add_column("sources" if col == "independent_sources" else col)
+        for story in rows:
+            flat = _flat_story(story)
+            flat["articles"] = str(len(story["articles"]))
+            table.add_row(
+                *(str(flat[c] or "") for c in ("id", "date", "source", "target", "cameo", "plover", "articles")),
+                str(story["independent_sources"]),
+                flat["disputed"],
+            )
+        out.print(table)
+
+
+@app.command()
 def export(
-    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="Output file (jsonl) or folder (csv, parquet).")],
+    out_path: Annotated[
+        Path, typer.Argument(metavar="OUT", help="Output file (jsonl, gdelt) or folder (csv, parquet).")
+    ],
     format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(EXPORT_FORMATS)}.")] = "jsonl",
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export the database: analyses as JSONL, or every table as CSV or Parquet files."""
+    """Export the database: analyses as JSONL, every table as CSV or Parquet files, or stories as GDELT 2.0 TSV.
+
+    CSV and Parquet include stories and duplicate groups; the GDELT columns filled are listed in docs/export.md.
+    """
     if format not in EXPORT_FORMATS:
         raise typer.BadParameter(f"choose from {', '.join(EXPORT_FORMATS)}", param_hint="--format")
     with Corpus(db) as corpus:
         for path in corpus.export(format, out_path):
             err.print(f"wrote {path}", highlight=False)
+
+
+@app.command("spark")
+def spark_(
+    inputs: Annotated[
+        list[str], typer.Argument(metavar="INPUT...", help="Files, folders or globs; local or Hadoop URIs (s3a://…).")
+    ],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Output folder, local or a Hadoop URI; its tables are replaced.")
+    ],
+    master: Annotated[
+        str | None, typer.Option(help="Spark master (local[4], yarn, k8s://…); default: spark-submit's or local[*].")
+    ] = None,
+    partitions: Annotated[int | None, typer.Option(min=1, help="Analyse tasks (default: 3 per core).")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date for inputs that have none.")] = None,
+    input_format: Annotated[InputFormat, typer.Option(help="How to read the inputs.")] = InputFormat("auto"),
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Largest input accepted, in bytes: each file, stdin, WARC record, and a .warc.gz after decompression.",
+        ),
+    ] = 20 * 1024**2,
+    conf: Annotated[list[str] | None, typer.Option("--conf", help="Spark setting KEY=VALUE (repeatable).")] = None,
+    format: Annotated[DocFormat, typer.Option("--format", help="Summary format.")] = DocFormat.table,
+) -> None:
+    """Analyse articles on Apache Spark and write Parquet tables (analyses, events, rejected) to a folder.
+
+    Needs the extra: pip install 'newstrace[spark]' (and Java 17+). Load the result with `newstrace load`.
+    """
+    settings = dict(item.partition("=")[::2] for item in conf or [])
+    if any(not key or not value for key, value in settings.items()):
+        raise typer.BadParameter("expected KEY=VALUE", param_hint="--conf")
+    from newstrace import spark  # pyspark itself is imported only by spark.run
+
+    try:
+        spark.require_spark()
+    except spark.SparkMissing as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    summary = spark.run(
+        inputs,
+        output,
+        master=master,
+        partitions=partitions,
+        published=published,
+        input_format=input_format.value,
+        max_bytes=max_bytes,
+        conf=settings,
+    )
+    for rejected in summary["rejected_sample"]:
+        err.print(f"{rejected['input']}: {rejected['reason']}", markup=False, highlight=False)
+    if summary["rejected"] > len(summary["rejected_sample"]):
+        more = summary["rejected"] - len(summary["rejected_sample"])
+        err.print(f"… and {more} more in {summary['output']}/rejected/", markup=False, highlight=False)
+    if format is DocFormat.json:
+        _print_json(summary)
+    else:
+        err.print(
+            f"{summary['documents']} analysed ({summary['events']} events), {summary['duplicates']} duplicates, "
+            f"{summary['rejected']} rejected in {summary['seconds']} s on {summary['master']} → {summary['output']}",
+            markup=False,
+            highlight=False,
+        )
+    raise typer.Exit(1 if summary["rejected"] else 0)
+
+
+@app.command()
+def load(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Output folder of `newstrace spark`.")],
+    db: DbOption = DEFAULT_DB,
+    format: Annotated[DocFormat, typer.Option("--format", help="Summary format.")] = DocFormat.table,
+) -> None:
+    """Store the analyses a `newstrace spark` run wrote (no Spark needed). Re-running stores nothing twice."""
+    with Corpus(db) as corpus:
+        report = corpus.load(directory).as_dict()
+    if format is DocFormat.json:
+        _print_json(report)
+    else:
+        err.print(
+            f"{report['read']} read, {report['stored']} stored, {report['skipped']} already stored", highlight=False
+        )
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to bind; the default answers only this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    token_env: Annotated[
+        str, typer.Option(help="Environment variable holding the bearer token for writes; unset = read-only.")
+    ] = "NEWSTRACE_TOKEN",
+) -> None:
+    """Serve the JSON API (/api, schema at /openapi.json) and the web pages (articles, events, actors).
+
+    The token is read from the environment, never from the command line (where other users could see it).
+    """
+    import uvicorn
+
+    from newstrace.api import LOOPBACK_HOSTS, create_app
+
+    token = os.environ.get(token_env) or None
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    application = create_app(db, token, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    mode = "writes need the bearer token" if token else f"read-only (set {token_env} to allow writes)"
+    err.print(f"serving {db} on http://{host}:{port}/ — {mode}", markup=False, highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="info")
 
 
 @app.command("eval")

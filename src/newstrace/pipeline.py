@@ -14,11 +14,12 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newstrace import extract, ingest, nlp
+from newstrace import actors, attribution, events, extract, ingest, nlp, timeplace
+from newstrace.nlp import pieces
 from newstrace.records import Analysis, AnalysisWarning, Document, Rejected, Source
 
-#: Texts longer than this (in characters) are parsed in pieces so spaCy's max_length is never hit.
-MAX_PARSE_CHARS = 200_000
+#: Texts longer than this (in characters) are parsed in pieces, which bounds the parser's memory per call.
+MAX_PARSE_CHARS = pieces.DEFAULT_PIECE_CHARS
 
 
 @cache
@@ -26,7 +27,8 @@ def get_nlp(model: str | None = None) -> Language:
     """The spaCy pipeline with every stage's components added, loaded once per process."""
     language = nlp.load_model(model)
     language.max_length = max(language.max_length, MAX_PARSE_CHARS + 1)
-    # Stage components (the actor gazetteer's EntityRuler) are added here, before "ner".
+    actors.configure(language)  # the gazetteer EntityRuler, before "ner", so curated names win
+    timeplace.warm_up()  # build the place gazetteer now, not inside the first document's timing
     return language
 
 
@@ -40,9 +42,25 @@ def _published_date(document: Document) -> dt.date | None:
 
 
 def _analyze_parsed(document: Document, doc: Doc, warnings: list[AnalysisWarning]) -> Analysis:
-    """Run every stage after the parse. Stages that have not landed contribute nothing (never fake output)."""
-    _published_date(document)  # anchor for the actor roles and time normalisation stages
-    return Analysis(document=document, warnings=warnings)
+    """Run every stage after the parse, in data-flow order; each reads the records of the stages before it."""
+    published = _published_date(document)
+    found_actors, actor_warnings = actors.find_actors(doc, published)
+    times = timeplace.find_times(doc, published)
+    coded = events.code_events(doc, found_actors)
+    quotes = attribution.find_quotes(doc, found_actors)
+    attribution.attribute_events(doc, coded, quotes, found_actors)  # source chains and reported/hedged/denied
+    places = timeplace.find_places(doc, found_actors)
+    timeplace.attach(coded, times, places, doc, published)
+    return Analysis(
+        document=document,
+        actors=found_actors,
+        events=coded,
+        quotes=quotes,
+        times=times,
+        places=places,
+        framing=attribution.find_framing(doc, quotes),
+        warnings=warnings + actor_warnings,
+    )
 
 
 def analyze(
@@ -98,6 +116,8 @@ def analyze_sources(
                 yield extractor.extract(source)
             except extract.ExtractionError as exc:
                 yield Rejected(source.origin, str(exc))
+            except Exception as exc:  # an extraction bug on one input must not end the run
+                yield Rejected(source.origin, f"extraction failed ({type(exc).__name__}: {exc})"[:300])
 
     yield from analyze_documents(extracted(), model=model, batch_size=batch_size)
 
@@ -112,22 +132,24 @@ def analyze_documents(
     language = get_nlp(model)
 
     def texts() -> Iterator[tuple[str, tuple[Document, list[AnalysisWarning]] | Rejected]]:
-        for item in items:
-            yield ("", item) if isinstance(item, Rejected) else (item[0].text[:MAX_PARSE_CHARS], item)
+        for item in items:  # rejected and over-long items go through the pipe empty, to keep input order
+            long = not isinstance(item, Rejected) and len(item[0].text) > MAX_PARSE_CHARS
+            yield ("", item) if isinstance(item, Rejected) or long else (item[0].text, item)
 
     for doc, item in language.pipe(texts(), as_tuples=True, batch_size=batch_size):
         if isinstance(item, Rejected):
             yield item
             continue
         document, warnings = item
-        if len(document.text) > MAX_PARSE_CHARS:
-            warnings.append(
-                AnalysisWarning(
-                    "text-truncated-for-parse",
-                    f"only the first {MAX_PARSE_CHARS} of {len(document.text)} characters were analysed",
+        try:
+            if len(document.text) > MAX_PARSE_CHARS:
+                doc, parts = pieces.parse_in_pieces(language, document.text, MAX_PARSE_CHARS)
+                warnings.append(
+                    AnalysisWarning("text-split-for-parse", pieces.split_warning_message(parts, len(document.text)))
                 )
-            )
-        yield _analyze_parsed(document, doc, warnings)
+            yield _analyze_parsed(document, doc, warnings)
+        except Exception as exc:  # a stage failing on one document must not cost the rest of the batch
+            yield Rejected(document.origin or document.id, f"analysis failed ({type(exc).__name__}: {exc})"[:300])
 
 
 def analyze_inputs(

@@ -21,7 +21,11 @@ from newstrace.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_inputs
 from newstrace.records import Analysis, AnalysisWarning, Document, Rejected
 from newstrace.store import EventFilter, Store, open_store
 
+from .dedupe import duplicate_groups
 from .export import EXPORT_FORMATS, export
+from .index import CorpusIndex
+from .load import LoadReport, load_analyses
+from .stories import list_stories, summarize
 
 DEFAULT_DB = "sqlite:///newstrace.db"
 
@@ -60,6 +64,7 @@ class Corpus:
         self.db_url = db_url or default_db_url()
         self.store: Store = open_store(self.db_url)
         self.model = model
+        self.index = CorpusIndex(self.store)  # near-duplicates and stories, updated after each stored batch
 
     def __enter__(self) -> Corpus:
         return self
@@ -98,12 +103,12 @@ class Corpus:
             else:
                 batch.append(result)
                 if len(batch) >= batch_size:
-                    report.stored += self.store.write(batch)
+                    report.stored += self._write(batch)
                     batch = []
             if progress:
                 progress(report)
         if batch:
-            report.stored += self.store.write(batch)
+            report.stored += self._write(batch)
         if progress:
             progress(report)
         return report
@@ -126,6 +131,11 @@ class Corpus:
                 document, warnings = extractor.extract(source)
             except ExtractionError as exc:
                 report.rejected.append(Rejected(source.origin, str(exc)))
+                continue
+            except Exception as exc:  # an extraction bug on one input must not end the run
+                report.rejected.append(
+                    Rejected(source.origin, f"extraction failed ({type(exc).__name__}: {exc})"[:300])
+                )
                 continue
             if document.id in seen or self.store.known_ids([document.id]):
                 report.skipped += 1
@@ -150,7 +160,17 @@ class Corpus:
 
     def add(self, analyses: list[Analysis]) -> int:
         """Store analyses made elsewhere (the HTTP API, a notebook); returns how many were new."""
-        return self.store.write(analyses)
+        return self._write(analyses)
+
+    def load(self, directory: str | Path) -> LoadReport:
+        """Store the analyses a ``newstrace spark`` run wrote to ``directory``; loading twice stores nothing twice."""
+        return load_analyses(self.store, self.index, Path(directory))
+
+    def _write(self, analyses: list[Analysis]) -> int:
+        """Store a batch, then dedupe it and merge its events into stories (a separate, idempotent step)."""
+        stored = self.store.write(analyses)
+        self.index.update(a.document.id for a in analyses)
+        return stored
 
     # -- reading ---------------------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -165,7 +185,38 @@ class Corpus:
     def document(self, doc_id: str) -> dict[str, Any] | None:
         return self.store.document(doc_id)
 
+    def documents(self, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Stored documents, newest first, as summaries (id, title, url, published, outlet, events)."""
+        return self.store.documents(limit, offset)
+
+    def actors(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Coded actors with their number of mentions and documents, most mentioned first."""
+        return self.store.actors(limit)
+
+    def actor_edges(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Source → target actor pairs weighted by events (the actor network)."""
+        return self.store.actor_edges(limit)
+
+    def duplicates(self) -> list[dict[str, Any]]:
+        """Groups of near-duplicate documents (syndicated copies), each with its weakest similarity."""
+        self.index.update()
+        return duplicate_groups(self.store)
+
+    def stories(self, **filters: Any) -> list[dict[str, Any]]:
+        """Events merged across articles, with independent corroboration; filters as for ``events``."""
+        self.index.update()
+        return list_stories(self.store, EventFilter(**filters))
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        """One story as ``stories`` lists it, plus ``reports``: each article's own account, earliest first."""
+        self.index.update()
+        row = self.store.story_row(story_id)
+        if row is None:
+            return None
+        return {**summarize(row, self.store.story_mentions([story_id])), "reports": self.store.story_reports(story_id)}
+
     def export(self, fmt: str, out: str | Path) -> list[Path]:
+        self.index.update()  # stories and duplicates are exported too: finish any left unprocessed
         return export(self.store, fmt, Path(out))
 
 

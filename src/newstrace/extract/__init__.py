@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
@@ -23,6 +23,10 @@ from trafilatura.settings import Document as PageExtract
 from newstrace.records import AnalysisWarning, Document, Source
 
 from .dates import find_text_date, normalise_date
+
+#: Longest article text analysed. Far above any news article (a long feature is ~100k characters); what exceeds
+#: it is a dump or an attack, and parsing it would stall a batch for minutes.
+MAX_TEXT_CHARS = 1_000_000
 
 
 class ExtractionError(ValueError):
@@ -67,9 +71,21 @@ def outlet_of(source: Source) -> str | None:
     if source.outlet:
         return source.outlet
     if source.url:
-        host = urlsplit(source.url).hostname or ""
+        try:
+            host = urlsplit(source.url).hostname or ""
+        except ValueError:  # "http://[::1" and other unparseable URLs from API callers name no outlet
+            return None
         return host.removeprefix("www.") or None
     return None
+
+
+def _valid_unicode(value: str | None) -> str | None:
+    """Lone surrogates (possible in text handed over by Python callers) become U+FFFD, one for one, so offsets
+    stay the same and every later stage can encode the text."""
+    return None if value is None else _SURROGATE.sub("\ufffd", value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -82,11 +98,13 @@ class Extractor:
     """
 
     repeat_threshold: int = 3
+    max_chars: int = MAX_TEXT_CHARS
     lexicon: BoilerplateLexicon = field(default_factory=load_boilerplate)
     _seen: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def extract(self, source: Source) -> tuple[Document, list[AnalysisWarning]]:
         warnings: list[AnalysisWarning] = []
+        source = replace(source, text=_valid_unicode(source.text), html=_valid_unicode(source.html))
         title, author, outlet, published, published_from = (
             source.title,
             source.author,
@@ -107,6 +125,8 @@ class Extractor:
         text, removed = self._strip_boilerplate(text, outlet)
         if not text.strip():
             raise ExtractionError("no article text found" if source.html is not None else "empty text")
+        if len(text) > self.max_chars:
+            raise ExtractionError(f"text too long ({len(text):,} characters > limit {self.max_chars:,})")
         title = title or headline_of(text)
         if not published:
             found = find_text_date(text)

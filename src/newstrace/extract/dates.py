@@ -20,20 +20,28 @@ _CANDIDATES = re.compile(
 _SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
 
 
+# Publication years outside this range are placeholders, not dates: exports write 0001-01-01 or 9999-12-31 for
+# "unknown", and anchoring relative times ("yesterday", "next year") on them overflows Python's date range.
+_YEARS = range(1000, 3000)
+
+
 def normalise_date(value: str | dt.date | None) -> str | None:
     """An ISO ``YYYY-MM-DD`` from the many forms feeds, pages and users give, or None if it is no date."""
     if value is None:
         return None
     if isinstance(value, dt.date):
-        return value.isoformat()[:10]
+        return value.isoformat()[:10] if value.year in _YEARS else None
     value = value.strip()
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value[:10]).isoformat()
+        date = dt.date.fromisoformat(value[:10])
     except ValueError:
         parsed = dateparser.parse(value, languages=["en"], settings=_SETTINGS)
-        return parsed.date().isoformat() if parsed else None
+        if not parsed:
+            return None
+        date = parsed.date()
+    return date.isoformat() if date.year in _YEARS else None
 
 
 def find_text_date(text: str) -> str | None:

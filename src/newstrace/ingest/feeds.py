@@ -12,13 +12,19 @@ import feedparser
 
 from newstrace.records import Rejected, Source
 
+from .decode import safe_url, scrub
+
 
 def _iso(parsed: time.struct_time | None) -> str | None:
     return time.strftime("%Y-%m-%d", parsed) if parsed else None
 
 
 def read_feed(origin: str, data: bytes, published: str | None = None) -> Iterator[Source | Rejected]:
-    feed = feedparser.parse(data)
+    try:
+        feed = feedparser.parse(data)
+    except Exception as exc:  # feedparser's loose parser raises on e.g. "&#xD800;" or "&#x110000;"
+        yield Rejected(origin, f"not a readable RSS/Atom feed (feedparser raised {type(exc).__name__})")
+        return
     if not feed.entries:
         reason = "XML that is not an RSS/Atom feed" if not feed.get("version") else "feed has no entries"
         if feed.bozo and not feed.get("version"):
@@ -38,16 +44,17 @@ def read_feed(origin: str, data: bytes, published: str | None = None) -> Iterato
             continue
         date = _iso(entry.get("published_parsed") or entry.get("updated_parsed")) or published
         is_html = "html" in body_type
+        body = scrub(body) or ""
         yield Source(
             origin=where,
             text=None if is_html else body,
             html=f"<html><body><article>{body}</article></body></html>" if is_html else None,
             id=None,
-            title=entry.get("title"),
-            url=entry.get("link"),
+            title=scrub(entry.get("title")),
+            url=safe_url(entry.get("link")),
             published=date,
             published_from="metadata" if date and date != published else ("input" if date else None),
-            author=entry.get("author"),
-            outlet=outlet,
+            author=scrub(entry.get("author")),
+            outlet=scrub(outlet),
             input_format="feed",
         )

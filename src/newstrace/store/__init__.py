@@ -15,14 +15,21 @@ class UnsupportedDatabase(ValueError):
 
 
 def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the store at ``url``: ``sqlite:///path`` or a bare path."""
+    """Open (creating and migrating as needed) the store at ``url``.
+
+    ``sqlite:///path`` (or a bare path) for the embedded store; ``postgresql://user@host:port/db`` for a server.
+    """
+    if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore  # psycopg is only loaded for server databases
+
+        return PostgresStore(url)
     if url.startswith("sqlite:///"):
         return SQLiteStore(url.removeprefix("sqlite:///"))
     if url.startswith("sqlite://"):
         return SQLiteStore(url.removeprefix("sqlite://") or ":memory:")
     if "://" not in url:
         return SQLiteStore(url)
-    raise UnsupportedDatabase(f"unsupported database URL {url!r} (expected sqlite:///PATH)")
+    raise UnsupportedDatabase(f"unsupported database URL {url!r} (expected sqlite:///PATH or postgresql://…)")
 
 
 __all__ = ["EventFilter", "Store", "UnsupportedDatabase", "open_store"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any
 
 from newstrace.records import Analysis
 
 from .base import TABLES, EventFilter, analysis_rows, event_row_to_dict
+from .corpus_tables import CorpusTables
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -23,7 +24,7 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class SQLiteStore:
+class SQLiteStore(CorpusTables):
     def __init__(self, path: str) -> None:
         self.path = path
         self.conn = sqlite3.connect(path, timeout=60, isolation_level=None)
@@ -63,23 +64,27 @@ class SQLiteStore:
             found.update(r[0] for r in self.conn.execute(f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
         return found
 
-    def write(self, analyses: list[Analysis]) -> int:
-        """Store a batch atomically; documents already present are left untouched. Returns how many were new."""
+    def write(self, analyses: Sequence[Analysis | dict[str, Any]]) -> int:
+        """Store a batch atomically; documents already present are left untouched. Returns how many were new.
+
+        Analyses may be records or their JSON contract form (what ``export`` and the Spark runner write), so
+        ``load`` re-uses this one write path.
+
+        The document row goes in first with ``ON CONFLICT DO NOTHING``: only the transaction that inserted it
+        writes its child rows, so two writers racing on the same document (two ``ingest`` processes on one
+        PostgreSQL server) store it exactly once.
+        """
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             new = 0
-            present = self.known_ids(a.document.id for a in analyses)
             for analysis in analyses:
-                if analysis.document.id in present:
+                tables = analysis_rows(analysis)
+                [doc_row] = tables.pop("documents")
+                if not self._insert(table="documents", row=doc_row, on_conflict="ON CONFLICT (id) DO NOTHING"):
                     continue
-                present.add(analysis.document.id)
-                for table, rows in analysis_rows(analysis).items():
+                for table, rows in tables.items():
                     for row in rows:
-                        cols = ",".join(f'"{c}"' for c in row)
-                        self.conn.execute(
-                            f"INSERT INTO {table} ({cols}) VALUES ({','.join('?' * len(row))})",
-                            list(row.values()),
-                        )
+                        self._insert(table, row)
                 new += 1
             self.conn.execute("COMMIT")
         except BaseException:
@@ -87,11 +92,17 @@ class SQLiteStore:
             raise
         return new
 
+    def _insert(self, table: str, row: dict[str, Any], on_conflict: str = "") -> int:
+        cols = ",".join(f'"{c}"' for c in row)
+        marks = ",".join("?" * len(row))
+        cursor = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks}) {on_conflict}", list(row.values()))
+        return cursor.rowcount
+
     def stats(self) -> dict[str, Any]:
         count = {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
         top_actors = self.conn.execute(
-            "SELECT coalesce(name, text) AS name, code, count(*) AS n FROM actors WHERE code IS NOT NULL "
-            "GROUP BY name, code ORDER BY n DESC, name LIMIT 10"
+            "SELECT coalesce(name, text) AS actor, code, count(*) AS n FROM actors WHERE code IS NOT NULL "
+            "GROUP BY coalesce(name, text), code ORDER BY n DESC, actor LIMIT 10"
         ).fetchall()
         by_plover = self.conn.execute(
             "SELECT plover, count(*) FROM events GROUP BY plover ORDER BY count(*) DESC, plover"
@@ -154,7 +165,7 @@ class SQLiteStore:
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """FTS5 search; the query is quoted term by term so user input is never FTS5 syntax."""
-        terms = [t.replace('"', '""') for t in query.split()]
+        terms = [t.replace('"', '""') for t in query.replace("\x00", " ").split()]  # FTS5 rejects NUL in a string
         if not terms:
             return []
         match = " ".join(f'"{t}"' for t in terms)
@@ -170,6 +181,53 @@ class SQLiteStore:
     def document(self, doc_id: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT analysis FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return json.loads(row[0]) if row else None
+
+    def documents(self, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Newest first (by publication date, undated last, then by ingest time), without text or analysis."""
+        rows = self.conn.execute(
+            "SELECT d.id, d.title, d.url, d.published, d.outlet, d.ingested_at, "
+            "(SELECT count(*) FROM events e WHERE e.doc_id = d.id) AS events "
+            "FROM documents d ORDER BY d.published IS NULL, d.published DESC, d.ingested_at DESC, d.id "
+            "LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def actors(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Coded actors by number of mentions (and of documents mentioning them)."""
+        rows = self.conn.execute(
+            "SELECT code, max(name) AS name, count(*) AS mentions, count(DISTINCT doc_id) AS documents "
+            "FROM actors WHERE code IS NOT NULL GROUP BY code ORDER BY mentions DESC, code LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def story_row(self, story_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return dict(row) if row else None
+
+    def story_reports(self, story_id: int) -> list[dict[str, Any]]:
+        """Each article's report of one story, earliest first: what a reader needs to compare the sources."""
+        rows = self.conn.execute(
+            "SELECT se.doc_id, se.event_id, d.title, d.outlet, d.url, d.published, e.event_date AS date, "
+            "e.source_text, e.source_code, e.trigger_text, e.target_text, e.target_code, e.cameo, e.modality, "
+            "e.attribution FROM story_events se JOIN events e ON e.doc_id = se.doc_id AND e.event_id = se.event_id "
+            "JOIN documents d ON d.id = se.doc_id WHERE se.story_id = ? "
+            "ORDER BY d.published IS NULL, d.published, d.ingested_at, se.doc_id, e.sentence",
+            (story_id,),
+        ).fetchall()
+        return [{**dict(r), "attribution": json.loads(r["attribution"]) if r["attribution"] else None} for r in rows]
+
+    def actor_edges(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Who acts on whom: coded source → coded target pairs, weighted by their number of events."""
+        rows = self.conn.execute(
+            "SELECT source_code AS source, max(source_name) AS source_name, target_code AS target, "
+            "max(target_name) AS target_name, count(*) AS events FROM events "
+            "WHERE source_code IS NOT NULL AND target_code IS NOT NULL "
+            "GROUP BY source_code, target_code ORDER BY events DESC, source, target LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [dict(r) for r in rows]
 
     def rows(self, table: str) -> Iterator[dict[str, Any]]:
         if table not in TABLES:

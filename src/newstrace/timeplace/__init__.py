@@ -1,0 +1,12 @@
+"""Time and place: TIMEX3 values against the publication date, offline geoparsing, event time and location."""
+
+from newstrace.timeplace.attach import attach
+from newstrace.timeplace.places import find_places, gazetteer
+from newstrace.timeplace.times import find_times
+
+__all__ = ["attach", "find_places", "find_times", "warm_up"]
+
+
+def warm_up() -> None:
+    """Build the place gazetteer (a few seconds, once per process) before the first document needs it."""
+    gazetteer()

@@ -1,0 +1,25 @@
+"""Quality floor on a fixed PolNeAR slice (first 25 dev articles), so a regression shows up in the test run.
+
+Measured when written: P 0.799, R 0.677, F1 0.733, speaker 0.877, direct recall 0.962 (see docs/quality.md for
+the full dev and test figures). The floor is that minus a small margin.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newstrace.eval.attribution import evaluate
+
+GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "research" / "data" / "attribution_gold.jsonl"
+
+
+@pytest.mark.skipif(not GOLD.exists(), reason="../shared/research/data is not present")
+def test_polnear_dev_slice_floor() -> None:
+    metrics = evaluate(GOLD, split="dev", limit=25)
+    assert metrics["n"] == 25 and metrics["n_gold"] == 622
+    assert metrics["f1"] >= 0.71
+    assert metrics["precision"] >= 0.78
+    assert metrics["speaker_accuracy"] >= 0.86
+    assert metrics["direct_recall"] >= 0.94

@@ -1,0 +1,62 @@
+"""Floors for event coding on fixed slices of the gold sets (skipped when ../shared is absent).
+
+Measured when the floors were set (2026-11-25, en_core_web_sm 3.8.0 and the actor stage of that day):
+plover_examples train split, first 80 records: PLOVER category 0.775, source country 0.825;
+petrarch2_gsr_validation (all 78 records): triple F1 0.566, dyad F1 0.687.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newstrace.eval import events as events_eval
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "research" / "data"
+MARGIN = 0.03
+
+
+def _gold(name: str) -> Path:
+    path = DATA / name
+    if not path.exists():
+        pytest.skip(f"../shared/research/data/{name} is not present")
+    return path
+
+
+@pytest.fixture(scope="module")
+def plover() -> dict:
+    return events_eval.evaluate(_gold("plover_examples.jsonl"), split="train", limit=80)
+
+
+@pytest.fixture(scope="module")
+def petrarch() -> dict:
+    return events_eval.evaluate(_gold("petrarch2_gsr_validation.jsonl"))
+
+
+def test_plover_report_shape(plover: dict) -> None:
+    assert plover["n"] == 80 and plover["split"] == "train" and plover["kind"] == "plover"
+    assert set(plover["modality"]) <= {"asserted", "reported", "hedged", "denied", "future", "negated", "hypothetical"}
+
+
+def test_plover_category_floor(plover: dict) -> None:
+    assert plover["plover_category_hit"] >= 0.775 - MARGIN
+
+
+def test_plover_source_floor(plover: dict) -> None:
+    assert plover["source_country_hit"] >= 0.825 - MARGIN
+
+
+def test_petrarch_triple_floor(petrarch: dict) -> None:
+    assert petrarch["n"] == 78 and petrarch["kind"] == "cameo-triples"
+    assert petrarch["triples"]["f1"] >= 0.566 - MARGIN
+    assert petrarch["dyads"]["f1"] >= 0.687 - MARGIN
+
+
+def test_splits_partition_the_file() -> None:
+    path = _gold("plover_examples.jsonl")
+    rows = events_eval._records(path, None, None)
+    train = events_eval._records(path, "train", None)
+    test = events_eval._records(path, "test", None)
+    assert test == rows[4::5]  # every 5th record is held out
+    assert len(train) + len(test) == len(rows)
