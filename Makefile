@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 
 setup: $(STAMP)
 
+# The optional Spark extra (pyspark builds from a ~450 MB source archive); `make test` runs the Spark tests too.
+$(VENV)/.spark: requirements/lock-spark.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock-spark.txt
+	touch $@
+
 # Ingest the bundled demo corpus and print a summary; re-running stores nothing twice.
 demo: setup
 	$(BIN)/newstrace ingest $(DEMO) --db $(DB)
@@ -28,7 +33,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 # pytest exits 5 when it collects no test; make treats that (like any non-zero exit) as a failure.
-test: lint
+test: lint $(VENV)/.spark
 	$(BIN)/pytest -q
 
 # Long fuzz: property tests with many random examples and a kill -9 chain with a fresh seed; prints cases tried
