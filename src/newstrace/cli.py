@@ -102,23 +102,51 @@ def analyze(
     raise typer.Exit(1 if rejected else 0)
 
 
+def _digest(name: str, item: dict[str, Any]) -> dict[str, str]:
+    """One row of ``analyze --format table``: nested spans shown as their text and code."""
+    if name == "events":
+        chain = " → ".join(link["text"] for link in item["attribution"]["chain"][1:])
+        return {
+            "id": item["id"],
+            "source": f"{item['source']['code']} ({item['source']['text']})",
+            "trigger": item["trigger"]["text"],
+            "target": f"{item['target']['code']} ({item['target']['text']})" if item["target"] else "",
+            "plover": f"{item['plover']} {item['cameo']}",
+            "modality": item["modality"],
+            "time": (item["time"] or {}).get("value") or "",
+            "according to": chain,
+        }
+    if name == "quotes":
+        speaker = item["speaker"] or {}
+        return {
+            "kind": item["kind"],
+            "speaker": f"{speaker.get('text', '')} {speaker.get('code') or ''}".strip(),
+            "content": item["content"]["text"],
+        }
+    return {k: str(v) for k, v in item.items()}
+
+
+_DIGEST_COLUMNS = {
+    "actors": ("text", "code", "via"),
+    "events": ("id", "source", "trigger", "target", "plover", "modality", "time", "according to"),
+    "quotes": ("kind", "speaker", "content"),
+    "times": ("text", "value", "anchor"),
+    "places": ("text", "name", "country"),
+    "framing": ("text", "category", "voice"),
+    "warnings": ("code", "message"),
+}
+
+
 def _print_analysis_table(data: dict[str, Any]) -> None:
     doc = data["document"]
     out.print(f"[bold]{doc['title'] or doc['id']}[/bold]  published={doc['published']}  id={doc['id']}")
-    for name, cols in (
-        ("actors", ("text", "code", "via")),
-        ("events", ("id", "cameo", "plover", "modality", "rule")),
-        ("quotes", ("id", "kind")),
-        ("times", ("text", "value", "anchor")),
-        ("places", ("text", "name", "country")),
-        ("framing", ("text", "category", "voice")),
-        ("warnings", ("code", "message")),
-    ):
+    for name, cols in _DIGEST_COLUMNS.items():
         table = Table(title=f"{name} ({len(data[name])})", title_justify="left")
         for col in cols:
             table.add_column(col)
         for item in data[name]:
-            table.add_row(*(str(item.get(c)) for c in cols))
+            row = _digest(name, item)
+            table.add_row(*(row.get(c, "") for c in cols))
         out.print(table)
 
 

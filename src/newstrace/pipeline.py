@@ -8,6 +8,7 @@ HTTP API and inside Spark executors.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -128,7 +129,15 @@ def analyze_documents(
     model: str | None = None,
     batch_size: int = 16,
 ) -> Iterator[Analysis | Rejected]:
-    """Analyse extracted documents through one batched ``nlp.pipe``; ``Rejected`` items pass through in order."""
+    """Analyse extracted documents through one batched ``nlp.pipe``; ``Rejected`` items pass through in order.
+
+    The model is loaded only once a first item arrives, so a re-run that finds everything stored stays fast.
+    """
+    pending = iter(items)
+    first = next(pending, None)
+    if first is None:
+        return
+    items = itertools.chain([first], pending)
     language = get_nlp(model)
 
     def texts() -> Iterator[tuple[str, tuple[Document, list[AnalysisWarning]] | Rejected]]:
