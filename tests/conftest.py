@@ -129,3 +129,11 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     return base.rsplit("/", 1)[0] + "/" + name
+
+
+def gold_file(name: str) -> Path:
+    """A gold set of ``../shared/research/data`` (evaluation only), or skip where this checkout has none."""
+    path = GOLD / name
+    if not path.exists():
+        pytest.skip(f"../shared/research/data/{name} is not present")
+    return path

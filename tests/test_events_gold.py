@@ -7,31 +7,22 @@ petrarch2_gsr_validation (all 78 records): triple F1 0.566, dyad F1 0.687.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from conftest import gold_file
 from newstrace.eval import events as events_eval
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "research" / "data"
 MARGIN = 0.03
-
-
-def _gold(name: str) -> Path:
-    path = DATA / name
-    if not path.exists():
-        pytest.skip(f"../shared/research/data/{name} is not present")
-    return path
 
 
 @pytest.fixture(scope="module")
 def plover() -> dict:
-    return events_eval.evaluate(_gold("plover_examples.jsonl"), split="train", limit=80)
+    return events_eval.evaluate(gold_file("plover_examples.jsonl"), split="train", limit=80)
 
 
 @pytest.fixture(scope="module")
 def petrarch() -> dict:
-    return events_eval.evaluate(_gold("petrarch2_gsr_validation.jsonl"))
+    return events_eval.evaluate(gold_file("petrarch2_gsr_validation.jsonl"))
 
 
 def test_plover_report_shape(plover: dict) -> None:
@@ -54,7 +45,7 @@ def test_petrarch_triple_floor(petrarch: dict) -> None:
 
 
 def test_splits_partition_the_file() -> None:
-    path = _gold("plover_examples.jsonl")
+    path = gold_file("plover_examples.jsonl")
     rows = events_eval._records(path, None, None)
     train = events_eval._records(path, "train", None)
     test = events_eval._records(path, "test", None)

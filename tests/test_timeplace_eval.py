@@ -7,36 +7,27 @@ GeoWebNews first 25 of the sample recall 0.7613, within 161 km 0.8136.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from conftest import gold_file
 from newstrace.eval import geo, time
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "research" / "data"
 MARGIN = 0.02
-
-
-def _gold(name: str) -> Path:
-    path = DATA / name
-    if not path.exists():
-        pytest.skip(f"../shared/research/data/{name} is not present")
-    return path
 
 
 @pytest.fixture(scope="module")
 def timex() -> dict:
-    return time.evaluate(_gold("timex_gold.jsonl"), split="tbaq-cleaned", limit=40)
+    return time.evaluate(gold_file("timex_gold.jsonl"), split="tbaq-cleaned", limit=40)
 
 
 @pytest.fixture(scope="module")
 def lgl() -> dict:
-    return geo.evaluate(_gold("geo_gold.jsonl"), split="every-4th", limit=40)
+    return geo.evaluate(gold_file("geo_gold.jsonl"), split="every-4th", limit=40)
 
 
 @pytest.fixture(scope="module")
 def geowebnews() -> dict:
-    return geo.evaluate(_gold("geo_gold.jsonl"), split="every-4th:GeoWebNews", limit=25)
+    return geo.evaluate(gold_file("geo_gold.jsonl"), split="every-4th:GeoWebNews", limit=25)
 
 
 def test_time_report_shape(timex: dict) -> None:
