@@ -276,20 +276,50 @@ def _flat_event(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+ActorOption = Annotated[str | None, typer.Option(help="Source or target code prefix (RUS, USAGOV) or name.")]
+CameoOption = Annotated[str | None, typer.Option(help="CAMEO code prefix (19 = all fights).")]
+PloverOption = Annotated[str | None, typer.Option(help="PLOVER category (ASSAULT).")]
+LimitOption = Annotated[int, typer.Option(min=1, max=100_000)]
+OffsetOption = Annotated[int, typer.Option(min=0)]
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
+
+
+def _print_listing(
+    key: str, rows: list[dict[str, Any]], fmt: ListFormat, columns: tuple[str, ...], flat: Any, title: str
+) -> None:
+    """``events`` and ``stories`` output: ``{key: rows}`` as JSON, flattened rows as CSV or a table."""
+    if fmt is ListFormat.json:
+        _print_json({key: rows})
+    elif fmt is ListFormat.csv:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(flat(r) for r in rows)
+        sys.stdout.write(buf.getvalue())
+    else:
+        table = Table(title=title, title_justify="left")
+        for col in columns:
+            table.add_column(col)
+        for row in rows:
+            flattened = flat(row)
+            table.add_row(*(str(flattened[c] or "") for c in columns))
+        out.print(table)
+
+
 @app.command()
 def events(
     db: DbOption = DEFAULT_DB,
-    actor: Annotated[str | None, typer.Option(help="Source or target code prefix (RUS, USAGOV) or name.")] = None,
-    cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix (19 = all fights).")] = None,
-    plover: Annotated[str | None, typer.Option(help="PLOVER category (ASSAULT).")] = None,
+    actor: ActorOption = None,
+    cameo: CameoOption = None,
+    plover: PloverOption = None,
     modality: Annotated[str | None, typer.Option(help="asserted, reported, hedged, denied, future…")] = None,
     since: Annotated[str | None, typer.Option(help="Earliest event date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Latest event date (YYYY-MM-DD).")] = None,
     outlet: Annotated[str | None, typer.Option(help="Only events from this outlet.")] = None,
     document: Annotated[str | None, typer.Option(help="Only events of this document id.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 100,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
-    format: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    format: ListFormatOption = ListFormat.table,
 ) -> None:
     """List coded events with filters."""
     with Corpus(db) as corpus:
@@ -305,22 +335,7 @@ def events(
             limit=limit,
             offset=offset,
         )
-    if format is ListFormat.json:
-        _print_json({"events": rows})
-    elif format is ListFormat.csv:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=EVENT_COLUMNS)
-        writer.writeheader()
-        writer.writerows(_flat_event(e) for e in rows)
-        sys.stdout.write(buf.getvalue())
-    else:
-        table = Table(title=f"{len(rows)} events", title_justify="left")
-        for col in EVENT_COLUMNS:
-            table.add_column(col)
-        for event in rows:
-            flat = _flat_event(event)
-            table.add_row(*(str(flat[c] or "") for c in EVENT_COLUMNS))
-        out.print(table)
+    _print_listing("events", rows, format, EVENT_COLUMNS, _flat_event, f"{len(rows)} events")
 
 
 @app.command()
@@ -366,6 +381,17 @@ def duplicates(
         err.print("no duplicates")
 
 
+STORY_TABLE_COLUMNS = (
+    "id",
+    "date",
+    "source",
+    "target",
+    "cameo",
+    "plover",
+    "articles",
+    "independent_sources",
+    "disputed",
+)
 STORY_COLUMNS = (
     "id",
     "date",
@@ -400,20 +426,24 @@ def _flat_story(story: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _story_table_row(story: dict[str, Any]) -> dict[str, Any]:
+    return {**_flat_story(story), "articles": len(story["articles"])}
+
+
 @app.command()
 def stories(
     db: DbOption = DEFAULT_DB,
-    actor: Annotated[str | None, typer.Option(help="Source or target code prefix (RUS, USAGOV) or name.")] = None,
-    cameo: Annotated[str | None, typer.Option(help="CAMEO code prefix (19 = all fights).")] = None,
-    plover: Annotated[str | None, typer.Option(help="PLOVER category (ASSAULT).")] = None,
+    actor: ActorOption = None,
+    cameo: CameoOption = None,
+    plover: PloverOption = None,
     modality: Annotated[str | None, typer.Option(help="Stories with a mention of this modality (denied…).")] = None,
     since: Annotated[str | None, typer.Option(help="Earliest story date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Latest story date (YYYY-MM-DD).")] = None,
     outlet: Annotated[str | None, typer.Option(help="Stories reported by this outlet.")] = None,
     document: Annotated[str | None, typer.Option(help="Stories mentioned in this document id.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 100,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
-    format: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+    limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    format: ListFormatOption = ListFormat.table,
 ) -> None:
     """Events merged across articles into stories, with independent corroboration (docs/corroboration.md)."""
     with Corpus(db) as corpus:
@@ -429,27 +459,10 @@ def stories(
             limit=limit,
             offset=offset,
         )
-    if format is ListFormat.json:
-        _print_json({"stories": rows})
-    elif format is ListFormat.csv:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=STORY_COLUMNS)
-        writer.writeheader()
-        writer.writerows(_flat_story(s) for s in rows)
-        sys.stdout.write(buf.getvalue())
+    if format is ListFormat.table:  # the table counts articles; CSV and JSON list their ids
+        _print_listing("stories", rows, format, STORY_TABLE_COLUMNS, _story_table_row, f"{len(rows)} stories")
     else:
-        table = Table(title=f"{len(rows)} stories", title_justify="left")
-        for col in ("id", "date", "source", "target", "cameo", "plover", "articles", "independent_sources", "disputed"):
-            table.add_column("sources" if col == "independent_sources" else col)
-        for story in rows:
-            flat = _flat_story(story)
-            flat["articles"] = str(len(story["articles"]))
-            table.add_row(
-                *(str(flat[c] or "") for c in ("id", "date", "source", "target", "cameo", "plover", "articles")),
-                str(story["independent_sources"]),
-                flat["disputed"],
-            )
-        out.print(table)
+        _print_listing("stories", rows, format, STORY_COLUMNS, _flat_story, "")
 
 
 @app.command()
