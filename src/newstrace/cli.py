@@ -179,7 +179,7 @@ def ingest(
             ),
             TimeElapsedColumn(),
             console=err,
-            disable=not show,
+            disable=not show or not err.is_terminal,  # a bar in a log file is noise
             transient=True,
         ) as bar:
             task = bar.add_task("ingesting", total=None, stored=0, skipped=0, rejected=0)
