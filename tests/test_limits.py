@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -68,3 +69,25 @@ def test_warning_names_the_cuts() -> None:
     pieces = [Piece(0, 5, "paragraph"), Piece(5, 9, "sentence"), Piece(9, 12, "paragraph"), Piece(12, 14, "end")]
     message = split_warning_message(pieces, 14)
     assert message.startswith("the 14-character text was parsed in 4 pieces (2 at a paragraph break, 1 at a sent")
+
+
+def test_a_document_past_its_time_limit_is_rejected_and_the_batch_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pathological document (here: a stage that never returns) is cut off with a reason; the next one is analysed."""
+    from newstrace import pipeline
+    from newstrace.records import Document, Rejected
+
+    real = pipeline._analyze_parsed
+
+    def stage(document: Document, doc: object, warnings: list) -> object:
+        if document.id == "slow":
+            time.sleep(30)
+        return real(document, doc, warnings)
+
+    monkeypatch.setattr(pipeline, "_analyze_parsed", stage)
+    monkeypatch.setattr(pipeline, "TIME_LIMIT_BASE_S", 0.5)
+    docs = [(Document(id=i, text="Russia attacked Ukraine.", origin=i), []) for i in ("slow", "fine")]
+    started = time.monotonic()
+    slow, fine = list(pipeline.analyze_documents(docs))
+    assert isinstance(slow, Rejected) and "time limit" in slow.reason and slow.origin == "slow"
+    assert not isinstance(fine, Rejected) and fine.document.id == "fine"
+    assert time.monotonic() - started < 20

@@ -69,6 +69,8 @@ def test_write_is_idempotent_and_queryable(store_url: str) -> None:
     assert event["date"] == "2024-11-16" and event["source"]["code"] == "RUS"
     assert len(store.events(EventFilter(actor="RUS", cameo="19", plover="assault"))) == 2
     assert store.events(EventFilter(since="2024-11-17")) == []
+    assert store.events(EventFilter(actor="%")) == store.events(EventFilter(actor="_")) == []  # no wildcards
+    assert store.events(EventFilter(cameo="1_")) == []
     assert store.document("d1")["events"][0]["time"]["value"] == "2024-11-16"
     assert store.document("missing") is None
     store.close()

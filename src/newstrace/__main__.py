@@ -1,3 +1,6 @@
+"""``python -m newstrace``. Guarded: ``--workers`` spawns processes that import this module as ``__mp_main__``."""
+
 from newstrace.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import signal
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from spacy.language import Language
@@ -98,6 +101,21 @@ def analyze(
     return result
 
 
+def extract_one(extractor: extract.Extractor, source: Source) -> tuple[Document, list[AnalysisWarning]] | Rejected:
+    """Main text of one source, or why not: no article text, an extraction bug, or past the time limit
+    (lxml and trafilatura on pathological HTML are where a document can stall a batch)."""
+    limit = time_limit_for(source.html or source.text or "")
+    try:
+        with _time_limit(limit):
+            return extractor.extract(source)
+    except extract.ExtractionError as exc:
+        return Rejected(source.origin, str(exc))
+    except DocumentTimeout:
+        return Rejected(source.origin, f"extraction took longer than {limit:.0f} s (time limit)")
+    except Exception as exc:  # an extraction bug on one input must not end the run
+        return Rejected(source.origin, f"extraction failed ({type(exc).__name__}: {exc})"[:300])
+
+
 def analyze_sources(
     sources: Iterable[Source | Rejected],
     *,
@@ -113,12 +131,7 @@ def analyze_sources(
             if isinstance(source, Rejected):
                 yield source
                 continue
-            try:
-                yield extractor.extract(source)
-            except extract.ExtractionError as exc:
-                yield Rejected(source.origin, str(exc))
-            except Exception as exc:  # an extraction bug on one input must not end the run
-                yield Rejected(source.origin, f"extraction failed ({type(exc).__name__}: {exc})"[:300])
+            yield extract_one(extractor, source)
 
     yield from analyze_documents(extracted(), model=model, batch_size=batch_size)
 
@@ -150,15 +163,54 @@ def analyze_documents(
             yield item
             continue
         document, warnings = item
+        limit = time_limit_for(document.text)
         try:
-            if len(document.text) > MAX_PARSE_CHARS:
-                doc, parts = pieces.parse_in_pieces(language, document.text, MAX_PARSE_CHARS)
-                warnings.append(
-                    AnalysisWarning("text-split-for-parse", pieces.split_warning_message(parts, len(document.text)))
-                )
-            yield _analyze_parsed(document, doc, warnings)
+            with _time_limit(limit):
+                if len(document.text) > MAX_PARSE_CHARS:
+                    doc, parts = pieces.parse_in_pieces(language, document.text, MAX_PARSE_CHARS)
+                    message = pieces.split_warning_message(parts, len(document.text))
+                    warnings.append(AnalysisWarning("text-split-for-parse", message))
+                result: Analysis | Rejected = _analyze_parsed(document, doc, warnings)
+        except DocumentTimeout:
+            result = Rejected(document.origin or document.id, f"analysis took longer than {limit:.0f} s (time limit)")
         except Exception as exc:  # a stage failing on one document must not cost the rest of the batch
-            yield Rejected(document.origin or document.id, f"analysis failed ({type(exc).__name__}: {exc})"[:300])
+            result = Rejected(document.origin or document.id, f"analysis failed ({type(exc).__name__}: {exc})"[:300])
+        yield result
+
+
+class DocumentTimeout(Exception):
+    """One document's analysis ran past its time limit."""
+
+
+def time_limit_for(text: str) -> float:
+    """Seconds one document may take after its batch parse: generous (the stages cost a few percent of the parse),
+    so only a pathological input (a regex or loop gone quadratic) is cut off instead of stalling the batch."""
+    return TIME_LIMIT_BASE_S + len(text) / 10_000
+
+
+#: Base of the per-document time limit, in seconds (plus one second per 10,000 characters).
+TIME_LIMIT_BASE_S = 60.0
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``DocumentTimeout`` in this thread after ``seconds`` (SIGALRM). Only the main thread can receive
+    signals, which is where ingest, its worker processes and Spark's Python workers analyse documents; elsewhere
+    (a web server's thread pool) no limit applies."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def analyze_inputs(

@@ -60,24 +60,33 @@ def create_app(db_url: str, token: str | None, *, allowed_hosts: Sequence[str] |
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
 
+    from newstrace.web import error_page, pages  # the pages use the API's parameters: imported once both exist
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        """Security headers on every response; a declared oversized body is refused before it is read."""
+        """Security headers on every response; a declared oversized body, or a NUL in the path or a query
+        parameter, is refused before any route sees it."""
         declared = request.headers.get("content-length", "")
+        nul_in = _nul_parameter(request)
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:  # refused before the body is read
             response: Response = JSONResponse(
                 {"error": f"request body too large (over {MAX_BODY_BYTES} bytes)", "status": 413}, 413
             )
+        elif nul_in:
+            problem = {"field": nul_in, "message": "NUL characters are not allowed", "type": "nul_character"}
+            message = f"invalid parameters: {nul_in}: {problem['message']}"
+            if wants_json(request):
+                response = JSONResponse({"error": message, "status": 422, "detail": [problem]}, 422)
+            else:
+                response = error_page(request, 422, message)
         else:
             response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
-
-    from newstrace.web import error_page, pages  # the pages use the API's parameters: imported once both exist
-
-    def wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -111,3 +120,17 @@ def _problem(error: dict[str, Any]) -> dict[str, str]:
     loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
     field = "body" if error["type"] == "json_invalid" else ".".join(loc) or "request"
     return {"field": field, "message": str(error.get("msg", "invalid")), "type": error["type"]}
+
+
+def _nul_parameter(request: Request) -> str | None:
+    """The parameter (or ``path``) holding a NUL character, if any.
+
+    A NUL is never meaningful in an id, a filter or a search, and PostgreSQL refuses it in any text value (the
+    driver raises, which would be a 500), so it is answered here, the same way on every backend and every route.
+    """
+    if "\x00" in request.scope.get("path", ""):
+        return "path"
+    for key, value in request.query_params.multi_items():
+        if "\x00" in key or "\x00" in value:
+            return key.replace("\x00", "") or "query"
+    return None

@@ -94,6 +94,14 @@ class NewDocument(BaseModel):
     id: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:-]+$")
     html: bool = False
 
+    @field_validator("text", "title", "url")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        """PostgreSQL refuses NUL in any text value (the store would fail with a 500): refuse it here, clearly."""
+        if value is not None and "\x00" in value:
+            raise ValueError("NUL characters are not allowed")
+        return value
+
     @field_validator("url")
     @classmethod
     def _absolute_http_url(cls, url: str | None) -> str | None:

@@ -66,6 +66,7 @@ def get_document(request: Request, doc_id: DocId) -> dict[str, Any]:
     summary="Analyse and store an article (needs the bearer token)",
     responses={
         200: {"model": Stored, "description": "Already stored: nothing changed"},
+        400: {"model": Error, "description": "The body cannot be read (not UTF-8)"},
         401: {"model": Error, "description": "Missing or wrong token"},
         403: {"model": Error, "description": "The server is read-only"},
         413: {"model": Error, "description": "Request body too large"},

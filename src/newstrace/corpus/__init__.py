@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newstrace import pipeline
-from newstrace.extract import ExtractionError, Extractor
+from newstrace.extract import Extractor
 from newstrace.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_inputs
 from newstrace.records import Analysis, AnalysisWarning, Document, Rejected
 from newstrace.store import EventFilter, Store, open_store
@@ -127,16 +127,11 @@ class Corpus:
             if source.id and (source.id in seen or self.store.known_ids([source.id])):
                 report.skipped += 1
                 continue
-            try:
-                document, warnings = extractor.extract(source)
-            except ExtractionError as exc:
-                report.rejected.append(Rejected(source.origin, str(exc)))
+            extracted = pipeline.extract_one(extractor, source)
+            if isinstance(extracted, Rejected):
+                report.rejected.append(extracted)
                 continue
-            except Exception as exc:  # an extraction bug on one input must not end the run
-                report.rejected.append(
-                    Rejected(source.origin, f"extraction failed ({type(exc).__name__}: {exc})"[:300])
-                )
-                continue
+            document, warnings = extracted
             if document.id in seen or self.store.known_ids([document.id]):
                 report.skipped += 1
                 if progress:

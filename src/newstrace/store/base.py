@@ -29,6 +29,32 @@ class EventFilter:
     offset: int = 0
 
 
+def _like_literal(value: str) -> str:
+    r"""``value`` matched literally by ``LIKE … ESCAPE '\'``: a user's ``%`` or ``_`` is not a wildcard."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def dyad_clauses(flt: EventFilter, alias: str) -> tuple[list[str], list[Any]]:
+    """SQL conditions for the filters events and stories share (actor, CAMEO prefix, PLOVER) on table ``alias``."""
+    where: list[str] = []
+    args: list[Any] = []
+    if flt.actor:
+        like = " ESCAPE '\\'"
+        where.append(
+            f"({alias}.source_code LIKE ?{like} OR {alias}.target_code LIKE ?{like} "
+            f"OR {alias}.source_name LIKE ?{like} OR {alias}.target_name LIKE ?{like})"
+        )
+        literal = _like_literal(flt.actor)
+        args += [f"{literal.upper()}%"] * 2 + [f"%{literal}%"] * 2
+    if flt.cameo:
+        where.append(f"{alias}.cameo LIKE ? ESCAPE '\\'")
+        args.append(f"{_like_literal(flt.cameo)}%")
+    if flt.plover:
+        where.append(f"{alias}.plover = ?")
+        args.append(flt.plover.upper())
+    return where, args
+
+
 class CorpusState(Protocol):
     """Corpus-level state (near-duplicates, stories) as rows; the decisions live in ``newstrace.corpus``.
 

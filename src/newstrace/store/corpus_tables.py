@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .base import EventFilter
+from .base import EventFilter, dyad_clauses
 
 #: Event columns that story merging reads (plus doc_id and the document's publication date).
 STORY_INPUT_COLUMNS = (
@@ -221,19 +221,7 @@ class CorpusTables:
 
     def story_rows(self, flt: EventFilter) -> list[dict[str, Any]]:
         """Stories matching the same filters as ``events`` (a story matches if one of its mentions does)."""
-        where: list[str] = []
-        args: list[Any] = []
-        if flt.actor:
-            where.append(
-                "(s.source_code LIKE ? OR s.target_code LIKE ? OR s.source_name LIKE ? OR s.target_name LIKE ?)"
-            )
-            args += [f"{flt.actor.upper()}%"] * 2 + [f"%{flt.actor}%"] * 2
-        if flt.cameo:
-            where.append("s.cameo LIKE ?")
-            args.append(f"{flt.cameo}%")
-        if flt.plover:
-            where.append("s.plover = ?")
-            args.append(flt.plover.upper())
+        where, args = dyad_clauses(flt, "s")
         if flt.since:
             where.append("s.date >= ?")
             args.append(flt.since)
