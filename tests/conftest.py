@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,77 +41,22 @@ def run_cli(*args: str, stdin: bytes | None = None, db: Path | None = None) -> s
     )
 
 
-def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    return found[-1].parent if found else None
-
-
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A real PostgreSQL server on a free loopback port, initdb'd into a temp dir for this test session.
 
-    As root (CI), the server runs as the ``postgres`` system user, since PostgreSQL refuses to run as root.
+    The recipe is ``bench/pgserver.py``'s (one copy for tests and benchmarks); as root (CI) the server runs as the
+    ``postgres`` system user, since PostgreSQL refuses to run as root.
     """
-    bindir = _pg_bin()
-    if bindir is None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pgserver import pg_bindir, postgres_server
+
+    if pg_bindir() is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL server binaries are missing: .ci/apt-packages.txt must install postgresql")
         pytest.skip("PostgreSQL server binaries not installed (apt-get install postgresql)")
-    # Not pytest's tmp_path: its parents are private to root, and the server may run as another user.
-    base = Path(tempfile.mkdtemp(prefix="newstrace-pg-"))
-    data = base / "data"
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        prefix = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(base, "postgres")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    subprocess.run(
-        [
-            *prefix,
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "newstrace",
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    log = base / "server.log"
-    subprocess.run(
-        [
-            *prefix,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(log),
-            "-w",
-            "-o",
-            f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        subprocess.run(
-            [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "newstrace", "newstrace"],
-            check=True,
-            capture_output=True,
-        )
-        yield f"postgresql://newstrace@127.0.0.1:{port}/newstrace"
-    finally:
-        subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            check=False,
-            capture_output=True,
-        )
+    with postgres_server() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
