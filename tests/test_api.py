@@ -460,3 +460,18 @@ def test_stories_list_and_one_story(client: TestClient) -> None:
     assert 'href="/articles/doc-a#event-e1"' in page.text
     assert f'href="/stories/{merged["id"]}"' in client.get("/stories").text
     assert client.get("/stories/999999").status_code == 404
+
+
+def test_ids_with_slashes_open_as_pages_and_api(tmp_path: Path) -> None:
+    """Feed GUIDs and URL-like ids hold "/", "?" and "#": the links the pages print must open them."""
+    doc_id = "feed/2024/11?item=1#top"
+    url = f"sqlite:///{tmp_path / 'slash.db'}"
+    with newstrace.Corpus(url) as corpus:
+        corpus.add([_analysis(doc_id, "2024-11-18", "Slashed id", "Example Times")])
+    web = TestClient(create_app(url, None))
+    [href] = re.findall(r'href="(/articles/[^"]+)"', web.get("/").text)
+    assert "?" not in href and "#" not in href  # escaped, so they stay part of the id
+    page = web.get(href)
+    assert page.status_code == 200 and "Slashed id" in page.text
+    api = web.get("/api/documents/" + href.removeprefix("/articles/"))
+    assert api.status_code == 200 and api.json()["document"]["id"] == doc_id

@@ -63,9 +63,33 @@ def corpus_db(seed_text: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     db = folder / "news.db"
     with Corpus(f"sqlite:///{db}") as corpus:
-        report = corpus.ingest([str(path)])
+        report = corpus.ingest([str(path)], workers=2)
     assert report.stored == 5 and not report.rejected
     return db
+
+
+def _snapshot(db: Path) -> dict[str, object]:
+    """What a reader sees: every event's coding and provenance, the duplicate groups and the stories."""
+    with Corpus(f"sqlite:///{db}") as corpus:
+        events = corpus.store.conn.execute(
+            "SELECT doc_id, event_id, trigger_start, trigger_end, cameo, plover, modality, source_code, target_code, "
+            "time_value, place_name, rule, attribution FROM events ORDER BY doc_id, event_id"
+        ).fetchall()
+        return {
+            "events": events,
+            "duplicates": corpus.duplicates(),
+            "stories": [(s["cameo"], s["articles"], s["independent_sources"]) for s in corpus.stories()],
+        }
+
+
+def test_parallel_ingest_stores_what_one_process_stores(corpus_db: Path, tmp_path: Path) -> None:
+    """The workers=2 fixture database equals a one-process ingest of the same file, row for row."""
+    one = tmp_path / "one.db"
+    with Corpus(f"sqlite:///{one}") as corpus:
+        assert corpus.ingest([str(corpus_db.parent / "articles.jsonl")], workers=1).stored == 5
+    parallel, serial = _snapshot(corpus_db), _snapshot(one)
+    assert parallel["events"], "no events coded"
+    assert parallel == serial
 
 
 def test_syndicated_copies_group_together(corpus_db: Path) -> None:

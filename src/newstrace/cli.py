@@ -156,7 +156,9 @@ def ingest(
     db: DbOption = DEFAULT_DB,
     published: Annotated[str | None, typer.Option(help="Publication date for inputs that have none.")] = None,
     input_format: Annotated[InputFormat, typer.Option(help="How to read the inputs.")] = InputFormat("auto"),
-    workers: Annotated[int, typer.Option(min=1, help="Parser processes (one spaCy model each).")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Parser processes (one spaCy model each); default: one per core.")
+    ] = None,
     max_bytes: Annotated[
         int,
         typer.Option(

@@ -7,7 +7,7 @@ output contract of ``../shared/design/DESIGN.md``: offsets are character offsets
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 Modality = Literal["asserted", "reported", "hedged", "denied", "future", "negated", "hypothetical"]
@@ -193,4 +193,27 @@ class Analysis:
     warnings: list[AnalysisWarning] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON output contract (DESIGN.md): every record as a plain dict, recursively."""
+        return _plain(self)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copy of every leaf: records hold only str/int/float/bool/None
+    leaves, so copying them is wasted work, and this runs for every stored document (a few ms each with asdict)."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value

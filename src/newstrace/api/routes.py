@@ -29,6 +29,11 @@ StoryId = Annotated[int, Path(ge=1, le=2**62)]
 router = APIRouter(prefix="/api", responses=ERRORS)
 
 
+def _page(key: str, rows: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+    """One page of ``rows``, which were fetched with one row more than ``limit`` to tell whether more follow."""
+    return {key: rows[:limit], "limit": limit, "offset": offset, "has_more": len(rows) > limit}
+
+
 @router.get("/documents", response_model=DocumentPage, summary="List or search stored documents")
 def list_documents(
     request: Request,
@@ -43,11 +48,11 @@ def list_documents(
             rows = corpus.search(q, limit=offset + limit + 1)[offset:]
         else:
             rows = corpus.documents(limit=limit + 1, offset=offset)
-    return {"documents": rows[:limit], "limit": limit, "offset": offset, "has_more": len(rows) > limit, "q": q}
+    return {**_page("documents", rows, limit, offset), "q": q}
 
 
 @router.get(
-    "/documents/{doc_id}",
+    "/documents/{doc_id:path}",  # ids may hold "/" (feed GUIDs, URLs)
     summary="One document's full analysis (the JSON output contract)",
     responses={404: {"model": Error, "description": "No such document"}},
 )
@@ -107,12 +112,7 @@ def list_events(request: Request, query: Annotated[EventQuery, Depends(event_que
     filters = {**query.filters(), "limit": query.limit + 1}
     with open_corpus(request) as corpus:
         rows = corpus.events(**filters)
-    return {
-        "events": rows[: query.limit],
-        "limit": query.limit,
-        "offset": query.offset,
-        "has_more": len(rows) > query.limit,
-    }
+    return _page("events", rows, query.limit, query.offset)
 
 
 @router.get("/stories", response_model=StoryPage, summary="Events merged across articles, with corroboration")
@@ -120,12 +120,7 @@ def list_stories(request: Request, query: Annotated[EventQuery, Depends(event_qu
     """Same filters as /api/events; a story matches when one of its reports does."""
     with open_corpus(request) as corpus:
         rows = corpus.stories(**{**query.filters(), "limit": query.limit + 1})
-    return {
-        "stories": rows[: query.limit],
-        "limit": query.limit,
-        "offset": query.offset,
-        "has_more": len(rows) > query.limit,
-    }
+    return _page("stories", rows, query.limit, query.offset)
 
 
 @router.get(

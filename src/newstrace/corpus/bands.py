@@ -11,6 +11,7 @@ binary search for all bands.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 from datasketch import MinHashLSH
@@ -33,8 +34,12 @@ _MULT = np.array(
 TAIL = 8192
 
 
+@cache
 def banding(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) minimising false positives plus false negatives around ``threshold`` (datasketch's choice)."""
+    """(bands, rows) minimising false positives plus false negatives around ``threshold`` (datasketch's choice).
+
+    Cached: datasketch integrates the error curves for every split (about 10 ms), and every ``Corpus()`` (each
+    API request opens one) needs the same answer."""
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
 

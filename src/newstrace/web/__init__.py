@@ -115,7 +115,7 @@ def index(
     )
 
 
-@pages.get("/articles/{doc_id}")
+@pages.get("/articles/{doc_id:path}")  # ids may hold "/" (feed GUIDs, URLs)
 def article(request: Request, doc_id: Annotated[str, Path(min_length=1, max_length=200)]) -> HTMLResponse:
     with open_corpus(request) as corpus:
         data = corpus.document(doc_id)
