@@ -6,12 +6,13 @@ import gzip
 import io
 import json
 import os
+import tracemalloc
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newstrace.ingest import ReadOptions, detect_format, read_inputs
+from newstrace.ingest import ReadOptions, detect_format, read_bytes, read_inputs
 from newstrace.records import Rejected, Source
 
 ARTICLE = "Russia launched drones at Kyiv on Saturday, Ukrainian officials said."
@@ -118,6 +119,37 @@ def test_warc_records_and_truncation(tmp_path: Path) -> None:
     got = read([truncated])
     assert isinstance(got[0], Source)
     assert isinstance(got[-1], Rejected) and "truncated" in got[-1].reason
+
+
+def test_warc_files_are_streamed_past_the_size_limit(tmp_path: Path) -> None:
+    """A CC-NEWS file is ~1 GB of gzip: the size limit applies to each record, not to the archive."""
+    pages = [(f"http://x.example/{i}", PAGE.replace("Kyiv", f"Kyiv {i}")) for i in range(40)]
+    for name, data in (("big.warc.gz", make_warc(pages)), ("big.warc", gzip.decompress(make_warc(pages)))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        limit = len(data) // 10  # the archive is 10x the limit; every record is well under it
+        got = read([path], max_bytes=limit)
+        assert [s.url for s in got] == [u for u, _ in pages], got[-1]
+        one_record_too_big = read([path], max_bytes=len(PAGE) // 2)
+        assert len(one_record_too_big) == 40 and all(isinstance(r, Rejected) for r in one_record_too_big)
+        assert "too large" in one_record_too_big[0].reason or "line longer" in one_record_too_big[0].reason
+        stdin_like = list(read_bytes(name, data, ReadOptions(max_bytes=limit)))  # in memory: the limit holds
+        assert isinstance(stdin_like[-1], Rejected) and "exceeds the limit" in stdin_like[-1].reason
+
+
+def test_warc_streaming_holds_one_record_not_the_archive(tmp_path: Path) -> None:
+    body = "<p>" + "The attack damaged power lines across the region. " * 100 + "</p>"  # ~5 KB a page
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(
+        make_warc([(f"http://x.example/{i}", PAGE.replace("</article>", body + "</article>")) for i in range(1500)])
+    )
+    size = len(gzip.decompress(path.read_bytes()))
+    tracemalloc.start()
+    count = sum(1 for s in read_inputs([str(path)], ReadOptions(max_bytes=100_000)) if isinstance(s, Source))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == 1500 and size > 7_000_000
+    assert peak < size / 5, (peak, size)
 
 
 def test_bad_files_are_rejected_with_reasons(tmp_path: Path) -> None:

@@ -163,7 +163,8 @@ def ingest(
         int,
         typer.Option(
             min=1,
-            help="Largest input accepted, in bytes: each file, stdin, WARC record, and a .warc.gz after decompression.",
+            help="Largest input accepted, in bytes: each file, stdin and each WARC record. WARC files are streamed "
+            "(any size); a WARC read from stdin is limited after decompression.",
         ),
     ] = 20 * 1024**2,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,

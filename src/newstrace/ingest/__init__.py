@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import glob
+import io
 import json
 import os
 import stat
@@ -83,10 +84,15 @@ def read_path(path: str, options: ReadOptions) -> Iterator[Source | Rejected]:
             if not stat.S_ISREG(info.st_mode):  # /dev/zero never ends, a FIFO blocks until someone writes
                 yield Rejected(path, "not a regular file")
                 return
-            if info.st_size > options.max_bytes:
-                yield Rejected(path, f"file too large ({info.st_size:,} bytes > limit {options.max_bytes:,})")
-                return
             with open(path, "rb") as fh:
+                if _is_warc(path, fh.read(2048), options):
+                    fh.seek(0)
+                    yield from read_warc(path, fh, options.max_bytes)  # streamed: any size, one record in memory
+                    return
+                if info.st_size > options.max_bytes:
+                    yield Rejected(path, f"file too large ({info.st_size:,} bytes > limit {options.max_bytes:,})")
+                    return
+                fh.seek(0)
                 data = _read_limited(fh, options.max_bytes)  # a file growing while it is read stays bounded
     except _TooLarge:
         yield Rejected(path, f"input too large (> limit {options.max_bytes:,} bytes)")
@@ -106,6 +112,13 @@ def _read_limited(stream: BinaryIO, limit: int) -> bytes:
     if len(data) > limit:
         raise _TooLarge
     return data
+
+
+def _is_warc(path: str, head: bytes, options: ReadOptions) -> bool:
+    """Whether a file is read as a WARC archive (by ``--input-format``, else by name or by its first bytes)."""
+    if options.input_format != "auto":
+        return options.input_format == "warc"
+    return bool(head.strip()) and detect_format(path, head) == "warc"
 
 
 def detect_format(path: str, data: bytes) -> str:
@@ -143,7 +156,7 @@ def read_bytes(origin: str, data: bytes, options: ReadOptions) -> Iterator[Sourc
         return
     fmt = options.input_format if options.input_format != "auto" else detect_format(origin, data)
     if fmt == "warc":
-        yield from read_warc(origin, data, options.max_bytes)
+        yield from read_warc(origin, io.BytesIO(data), options.max_bytes, archive_limit=options.max_bytes)
         return
     if fmt == "binary-gzip":
         yield Rejected(origin, "gzip data that is not a WARC archive")

@@ -3,9 +3,12 @@
 WARC-Date is when the crawler fetched the page, so it is kept as ``crawl_date``, never as the publication date.
 A truncated or corrupt archive keeps the records read before the damage and reports the rest as rejected.
 
-Gzip is decompressed here, not by warcio, so the decompressed size can be capped: a few kilobytes of gzip can
-expand to gigabytes (a "gzip bomb"), and warcio would happily read a gigabyte-long header line into memory.
-The cap is the same ``max_bytes`` that limits every input, applied to the archive after decompression.
+Archives are streamed: a CC-NEWS file is about 1 GB of gzip and 5 GB of WARC, so memory holds one record at a
+time, never the archive. Gzip is decompressed here, not by warcio, so what comes out can be bounded: a few
+kilobytes of gzip can expand to gigabytes (a "gzip bomb"), and warcio would happily read a gigabyte-long header
+line into memory. Two bounds apply: no line may be longer than the per-record limit ``max_bytes`` (a record
+longer than that is rejected anyway), and, for an archive already held in memory (stdin, a Spark row), the
+decompressed archive may not exceed ``max_bytes`` either.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -29,6 +33,103 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_WBITS = 31
 # A WARC or ARC header line is a version or a URL line: far shorter than this.
 _MAX_HEADER_LINE = 8192
+# Compressed bytes read from the file at a time.
+_CHUNK = 1 << 16
+# Decompressed bytes kept to tell whether what warcio left unread is only blank padding.
+_TAIL = 1 << 16
+
+
+class InflatingReader(io.RawIOBase):
+    """A read-only stream of the decompressed bytes of ``raw`` (multi-member gzip, or plain bytes as they are).
+
+    It never raises on bad data: it ends early and sets ``problem`` instead (output over ``limit``, a line over
+    ``line_limit``, a first line over ``first_line_limit``, a member cut off, corrupt gzip, junk after the last
+    member), so the records before the damage are still read.
+    """
+
+    def __init__(
+        self,
+        raw: BinaryIO,
+        *,
+        limit: int | None = None,
+        line_limit: int | None = None,
+        first_line_limit: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.raw, self.limit, self.line_limit, self.first_line_limit = raw, limit, line_limit, first_line_limit
+        self.problem: str | None = None
+        self.total = 0  # decompressed bytes handed out so far
+        self.tail = b""  # the last _TAIL of them
+        self._pending = raw.read(_CHUNK)
+        self.gzip = self._pending.startswith(_GZIP_MAGIC)
+        self._inflater: zlib._Decompress | None = None
+        self._line = 0  # bytes since the last newline
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._more(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _stop(self, problem: str | None) -> bytes:
+        self.problem, self._done = problem, True
+        return b""
+
+    def _more(self, want: int) -> bytes:
+        while not self._done and want > 0:
+            if not self.gzip:
+                out = self._pending[:want] or self.raw.read(want)
+                self._pending = self._pending[len(out) :] if self._pending else b""
+                if not out:
+                    return self._stop(None)
+                return self._checked(out)
+            if not self._pending:
+                self._pending = self.raw.read(_CHUNK)
+                if not self._pending:
+                    return self._stop("gzip data cut off (truncated archive)" if self._inflater else None)
+            if self._inflater is None:  # at a member boundary
+                if not self._pending.startswith(_GZIP_MAGIC):
+                    return self._stop(self._trailing())
+                self._inflater = zlib.decompressobj(_GZIP_WBITS)
+            try:
+                out = self._inflater.decompress(self._pending, want)
+            except zlib.error as exc:
+                return self._stop(f"corrupt gzip data ({exc})")
+            if self._inflater.eof:
+                self._pending, self._inflater = self._inflater.unused_data, None
+            else:
+                self._pending = self._inflater.unconsumed_tail
+            if out:
+                return self._checked(out)
+        return b""
+
+    def _trailing(self) -> str | None:
+        """Bytes after the last gzip member: zero or blank padding is common and harmless, anything else is not."""
+        size, junk = 0, False
+        while self._pending:
+            size += len(self._pending)
+            junk = junk or bool(self._pending.strip(b"\x00\r\n\t "))
+            self._pending = self.raw.read(_CHUNK)
+        return f"{size:,} bytes of non-gzip data after the last gzip member" if junk else None
+
+    def _checked(self, out: bytes) -> bytes:
+        """``out`` as handed out, after the bounds: cut at the size limit, refused past a too-long line."""
+        if self.limit is not None and self.total + len(out) > self.limit:
+            out = out[: self.limit - self.total]
+            self.problem, self._done = f"decompressed size exceeds the limit of {self.limit:,} bytes", True
+        newline = out.rfind(b"\n")
+        first_line = self.first_line_limit is not None and self.total == self._line  # no newline seen yet
+        self._line = self._line + len(out) if newline < 0 else len(out) - newline - 1
+        if first_line and (out.find(b"\n") if newline >= 0 else self._line) + self.total > self.first_line_limit:
+            return self._stop(f"not a WARC archive (no header line in the first {self.first_line_limit:,} bytes)")
+        if self.line_limit is not None and self._line > self.line_limit:
+            return self._stop(f"a line longer than {self.line_limit:,} bytes (corrupt archive)")
+        self.total += len(out)
+        self.tail = (self.tail + out)[-_TAIL:]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,30 +146,9 @@ def gunzip_limited(data: bytes, limit: int) -> Gunzipped:
     Stops at the first problem (output over the limit, a member cut off, bytes that are not gzip) and returns
     what was decompressed before it, so the records ahead of the damage are still read.
     """
-    out = bytearray()
-    rest = data
-    while rest:
-        if not rest.startswith(_GZIP_MAGIC):
-            if rest.strip(b"\x00\r\n\t "):  # zero padding after the last member is common and harmless
-                return Gunzipped(bytes(out), f"{len(rest):,} bytes of non-gzip data after the last gzip member")
-            break
-        inflater = zlib.decompressobj(_GZIP_WBITS)
-        pending = rest
-        try:
-            while True:
-                # max_length 0 would mean "no limit", but len(out) <= limit here, so it is at least 1.
-                out += inflater.decompress(pending, limit + 1 - len(out))
-                if len(out) > limit:
-                    return Gunzipped(bytes(out[:limit]), f"decompressed size exceeds the limit of {limit:,} bytes")
-                if inflater.eof:
-                    rest = inflater.unused_data
-                    break
-                pending = inflater.unconsumed_tail
-                if not pending:
-                    return Gunzipped(bytes(out), "gzip data cut off (truncated archive)")
-        except zlib.error as exc:
-            return Gunzipped(bytes(out), f"corrupt gzip data ({exc})")
-    return Gunzipped(bytes(out))
+    reader = InflatingReader(io.BytesIO(data), limit=limit)
+    out = b"".join(iter(lambda: reader.read(_CHUNK), b""))
+    return Gunzipped(out, reader.problem)
 
 
 def _next_record(records: Iterator[ArcWarcRecord]) -> tuple[ArcWarcRecord | None, str | None]:
@@ -93,22 +173,18 @@ def _next_record(records: Iterator[ArcWarcRecord]) -> tuple[ArcWarcRecord | None
     return record, None
 
 
-def read_warc(origin: str, data: bytes, max_bytes: int) -> Iterator[Source | Rejected]:
-    problem: str | None = None
-    if data.startswith(_GZIP_MAGIC):
-        unpacked = gunzip_limited(data, max_bytes)
-        data, problem = unpacked.data, unpacked.problem
-    if b"\n" not in data[:_MAX_HEADER_LINE]:  # warcio would read a header "line" of any length into memory
-        reason = problem or f"not a WARC archive (no header line in the first {_MAX_HEADER_LINE:,} bytes)"
-        yield Rejected(origin, reason)
-        return
+def read_warc(
+    origin: str, stream: BinaryIO, max_bytes: int, *, archive_limit: int | None = None
+) -> Iterator[Source | Rejected]:
+    """Every HTML response in the archive read from ``stream``, record by record (see the module docstring)."""
+    reader = InflatingReader(stream, limit=archive_limit, line_limit=max_bytes, first_line_limit=_MAX_HEADER_LINE)
     count = 0
-    records = ArchiveIterator(io.BytesIO(data))
+    records = ArchiveIterator(reader)
     iterator = iter(records)
     corrupt = False
     while True:
         record, complaint = _next_record(iterator)
-        if complaint:
+        if complaint and not (reader.problem and record is None):  # the reader's own reason is the better one
             corrupt = record is None
             yield Rejected(origin, f"{complaint} after {count} records")
         if record is None:
@@ -144,7 +220,10 @@ def read_warc(origin: str, data: bytes, max_bytes: int) -> Iterator[Source | Rej
             crawl_date=(record.rec_headers.get_header("WARC-Date") or "")[:10] or None,
             input_format="warc",
         )
-    if problem:
-        yield Rejected(origin, f"{problem}; {count} records read before it")
-    elif not corrupt and data[records.offset :].strip():  # warcio stops quietly at a cut-off record
-        yield Rejected(origin, f"truncated WARC: {len(data) - records.offset:,} bytes after record {count} unread")
+    for _ in iter(lambda: reader.read(_CHUNK), b""):  # warcio stops quietly at a cut-off record: find out
+        pass
+    unread = reader.total - records.offset
+    if reader.problem:
+        yield Rejected(origin, f"{reader.problem}; {count} records read before it" if count else reader.problem)
+    elif not corrupt and unread > 0 and (unread > len(reader.tail) or reader.tail[-unread:].strip()):
+        yield Rejected(origin, f"truncated WARC: {unread:,} bytes after record {count} unread")
