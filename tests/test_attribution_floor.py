@@ -1,7 +1,8 @@
 """Quality floor on a fixed PolNeAR slice (first 25 dev articles), so a regression shows up in the test run.
 
-Measured when written: P 0.799, R 0.677, F1 0.733, speaker 0.877, direct recall 0.962 (see docs/quality.md for
-the full dev and test figures). The floor is that minus a small margin.
+Measured when written (headline figures compare ``outermost`` quotes, as PolNeAR annotates only the top level):
+P 0.861, R 0.736, F1 0.794, speaker 0.882, direct recall 0.962; every quote scored: F1 0.744 (see docs/quality.md
+for the full dev and test figures). The floor is that minus a small margin.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "research" / "dat
 def test_polnear_dev_slice_floor() -> None:
     metrics = evaluate(GOLD, split="dev", limit=25)
     assert metrics["n"] == 25 and metrics["n_gold"] == 622
-    assert metrics["f1"] >= 0.71
-    assert metrics["precision"] >= 0.78
-    assert metrics["speaker_accuracy"] >= 0.86
+    assert metrics["f1"] >= 0.775
+    assert metrics["precision"] >= 0.84
+    assert metrics["recall"] >= 0.715
+    assert metrics["f1_all_quotes"] >= 0.725
+    assert metrics["speaker_accuracy"] >= 0.865
     assert metrics["direct_recall"] >= 0.94

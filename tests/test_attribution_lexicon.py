@@ -49,3 +49,18 @@ def test_bad_cue_file_is_rejected() -> None:
         lexicon._cues({"version": 1, "classes": {"speech": "loud"}})
     with pytest.raises(lexicon.LexiconError):
         lexicon._framing({"terms": [{"term": "x", "category": "rude"}]})
+
+
+def test_stance_lexicons_load() -> None:
+    lex = lexicon.load()
+    assert "about" in lex.noun_preps["concern"] and "on" in lex.noun_preps["attack"]
+    assert lex.adjectives["critical"] == {"of"} and "clause" in lex.adjectives["sure"]
+    assert lex.verbs["believe"].modality == "hedged" and lex.verbs["want"].cls == "intention"
+    assert "know" in lex.fillers
+
+
+def test_bad_adjective_entry_is_rejected() -> None:
+    with pytest.raises(lexicon.LexiconError):
+        lexicon._stances({"adjectives": {"critical": ["of", "that clause"]}})
+    with pytest.raises(lexicon.LexiconError):
+        lexicon._stances({"noun_preps": {"concern": "about"}})

@@ -7,6 +7,6 @@ from (speaker, cue, the chain of sources from the article down) and how sure the
 
 from newstrace.attribution.chains import attribute_events
 from newstrace.attribution.framing import find_framing
-from newstrace.attribution.quotes import find_quotes
+from newstrace.attribution.quotes import find_quotes, outermost
 
-__all__ = ["attribute_events", "find_framing", "find_quotes"]
+__all__ = ["attribute_events", "find_framing", "find_quotes", "outermost"]

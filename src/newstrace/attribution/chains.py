@@ -44,6 +44,8 @@ class ChainBuilder:
         self.resolver = resolver
         self.lex = lex
         self._by_lemma: dict[str, list[ChainLink]] = {}
+        # "citing"/"quoting" words are rare; finding them once saves a walk over every quote's sentence
+        self._citing = [t for t in doc if t.lemma_.lower() in lex.citing]
 
     def _link(self, span: Span) -> ChainLink:
         kind, code = self.resolver.kind(span)
@@ -70,8 +72,9 @@ class ChainBuilder:
     def citing_links(self, quote: Quote, cue: Token) -> list[tuple[str, ChainLink]]:
         """Deeper sources named in the cue's sentence outside the content ("…, both citing unnamed officials")."""
         out: list[tuple[str, ChainLink]] = []
-        for tok in cue.sent:
-            if tok.lemma_.lower() not in self.lex.citing or quote.content.start <= tok.idx < quote.content.end:
+        sent = cue.sent
+        for tok in self._citing:
+            if not sent.start <= tok.i < sent.end or quote.content.start <= tok.idx < quote.content.end:
                 continue
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
             if obj is not None:

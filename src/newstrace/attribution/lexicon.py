@@ -15,6 +15,8 @@ import yaml
 
 MODALITIES = frozenset({"reported", "hedged", "denied", "asserted"})
 TAKES = frozenset({"clause", "inf", "np", "np+"})
+#: What an attitude adjective can take besides prepositions: a that-clause or an infinitive ("sure that", "willing to").
+ADJECTIVE_COMPLEMENTS = frozenset({"clause", "inf"})
 FRAMING_CATEGORIES = frozenset({"loaded-label", "evaluative", "scare-quote", "intensifier"})
 EXTENDS = frozenset({"head", "modifiers"})
 
@@ -45,8 +47,11 @@ class Lexicon:
     verbs: dict[str, Cue]
     prep_verbs: dict[str, frozenset[str]]
     nouns: dict[str, Cue]
+    noun_preps: dict[str, frozenset[str]]
+    adjectives: dict[str, frozenset[str]]
     adverbs: dict[str, str]
     citing: frozenset[str]
+    fillers: frozenset[str]
     hedges: frozenset[str]
     anonymous_heads: dict[str, str | None]
     anonymous_modifiers: frozenset[str]
@@ -98,6 +103,17 @@ def _cues(
     return verbs, preps, nouns, adverbs
 
 
+def _stances(data: dict[str, Any]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """``noun_preps`` (noun -> prepositions) and ``adjectives`` (adjective -> prepositions, clause, inf)."""
+    nouns = {k: _strings("cues.yaml", f"noun_preps.{k}", v) for k, v in (data.get("noun_preps") or {}).items()}
+    adjectives = {k: _strings("cues.yaml", f"adjectives.{k}", v) for k, v in (data.get("adjectives") or {}).items()}
+    for lemma, takes in adjectives.items():
+        words = {t for t in takes if t not in ADJECTIVE_COMPLEMENTS}
+        if not all(w.isalpha() for w in words):
+            raise LexiconError(f"cues.yaml: adjective {lemma!r} takes prepositions, 'clause' or 'inf' only")
+    return nouns, adjectives
+
+
 def _framing(data: dict[str, Any]) -> tuple[tuple[FramingTerm, ...], dict[str, FramingTerm]]:
     terms: list[FramingTerm] = []
     for entry in data.get("terms") or []:
@@ -127,6 +143,7 @@ def load() -> Lexicon:
     """All attribution lexicons, read once per process."""
     cues = _read("cues.yaml")
     verbs, preps, nouns, adverbs = _cues(cues)
+    noun_preps, adjectives = _stances(cues)
     hedges = _read("hedges.yaml")
     sources = _read("sources.yaml")
     anon = sources.get("anonymous_heads")
@@ -137,8 +154,11 @@ def load() -> Lexicon:
         verbs=verbs,
         prep_verbs=preps,
         nouns=nouns,
+        noun_preps=noun_preps,
+        adjectives=adjectives,
         adverbs=adverbs,
         citing=_strings("cues.yaml", "citing", cues.get("citing")),
+        fillers=_strings("cues.yaml", "fillers", cues.get("fillers")),
         hedges=_strings("hedges.yaml", "words", hedges.get("words")),
         anonymous_heads={str(k).lower(): v for k, v in anon.items()},
         anonymous_modifiers=_strings("sources.yaml", "anonymous_modifiers", sources.get("anonymous_modifiers")),

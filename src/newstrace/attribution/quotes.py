@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -38,6 +39,12 @@ WINDOW_BEFORE = 40
 _RELATIVE = frozenset({"who", "which", "that"})
 _NEWLINE = re.compile("\n")
 _ASIDE_DEPS = frozenset({"relcl", "appos", "acl"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+#: Parts of speech a cue word can have (verbs, stance nouns, attitude adjectives; "worried" is often a VERB).
+_CUE_POS = frozenset({"VERB", "NOUN", "ADJ"})
+#: Subordinators whose clause, hung at the end of a reported clause, sets the scene of the report itself
+#: ("… to speak to reporters as she left the breakfast") or concedes ("while …"); the content ends before them.
+_OUTSIDE_MARKS = frozenset({"while", "although", "though", "even", "after", "as", "when", "before", "once"})
 _COMPLEMENTIZERS = frozenset({"that", "whether", "if"})
 _PERSONAL = frozenset({"he", "she", "they", "we", "i", "you"})
 #: Line labels that end in a colon but credit nobody ("Editor's note:", "UPDATE:").
@@ -98,6 +105,8 @@ def _subject(tok: Token) -> Token | None:
                     return grandchild
     if any(c.dep_ == "nsubjpass" for c in tok.children):
         return None
+    if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in {"NOUN", "PROPN", "PRON"}:
+        return tok.head  # "a super PAC backing Bush": the participle's noun is its subject
     node = tok
     for _ in range(4):
         if node.dep_ not in {"conj", "xcomp", "advcl", "acl", "pcomp", "prep"} or node.head is node:
@@ -313,6 +322,8 @@ class _Finder:
                 for child in tok.children:
                     if child.dep_ != dep:
                         continue
+                    if dep == "dobj" and self._stance_prep(child) is not None:
+                        continue  # "expressed concern about X": the noun's object is the content (``noun_stance``)
                     right = _clause_end(child) if dep != "dobj" else _np_end(child)
                     clause = _that_clause(child) if dep == "dobj" else None
                     if clause is not None:
@@ -341,8 +352,10 @@ class _Finder:
                 if child.dep_ == "prep" and child.lower_ in preps:
                     for obj in child.children:
                         if obj.dep_ in {"pobj", "pcomp"}:
-                            end = (verb_span[0], child.idx + len(child))
-                            return obj.left_edge.i, _clause_end(obj), "indirect-prep", end
+                            # "called for talks" -> cue "called for"; a fronted preposition ("about which
+                            # he complained") comes first, so the cue never runs backwards
+                            ends = (verb_span[0], verb_span[1], child.idx, child.idx + len(child))
+                            return obj.left_edge.i, _clause_end(obj), "indirect-prep", (min(ends), max(ends))
         return None
 
     def _document_subject(self, tok: Token) -> bool:
@@ -373,9 +386,9 @@ class _Finder:
         if tok.lemma_.lower() not in self.lex.verbs:
             return None
         if tok.dep_ == "parataxis":
-            # "The attack, officials said, was planned."
+            # "The attack, officials said, was planned." ("it was, you know, a mess" is no attribution)
             subject = _subject(tok)
-            if subject is None:
+            if subject is None or tok.lemma_.lower() in self.lex.fillers:
                 return None
             head = tok.head
             left, right = head.left_edge.i, _clause_end(head)
@@ -497,8 +510,11 @@ class _Finder:
         bounds = _trim(self.doc, clause.left_edge.i, _clause_end(clause))
         if bounds is None:
             return None
-        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
-        return self._found(tok, bounds[0], bounds[1], owner, _tok_span(tok), "indirect-noun")
+        return self._found(tok, bounds[0], bounds[1], _holder(tok), _tok_span(tok), "indirect-noun")
+
+    def _noun_either(self, tok: Token) -> Found | None:
+        """A noun that takes a that-clause or a preposition ("his claim that …", "his comments about …")."""
+        return self.noun(tok) or self.noun_stance(tok)
 
     def adverb(self, tok: Token) -> Found | None:
         """ "Biden has reportedly approved …": the adverb attributes its clause to unnamed reports."""
@@ -510,6 +526,67 @@ class _Finder:
             return None
         start, end = self.doc[bounds[0]].idx, self.doc[bounds[1]].idx + len(self.doc[bounds[1]])
         return Found("indirect", start, end, tok, _tok_span(tok), None, "indirect-adverb")
+
+    def _stance_prep(self, noun: Token) -> Token | None:
+        """The preposition that introduces what a stance noun is about, on the noun or (misattached) on its verb."""
+        preps = self.lex.noun_preps.get(noun.lemma_.lower())
+        if not preps or noun.pos_ != "NOUN":
+            return None
+        candidates = list(noun.rights)
+        if noun.dep_ == "dobj":
+            candidates += [c for c in noun.head.rights if c.i > noun.i]
+        for child in candidates:
+            if (
+                child.dep_ == "prep"
+                and child.lower_ in preps
+                and any(g.dep_ in {"pobj", "pcomp"} for g in child.children)
+            ):
+                return child
+        return None
+
+    def noun_stance(self, tok: Token) -> Found | None:
+        """ "criticism of the deal", "Trump raised questions about her health": a stance noun and what it is about.
+
+        The holder comes from ``_holder`` (the verb's subject before the possessor); the cue runs from the verb the
+        noun is the object of (or the noun) to the preposition.
+        """
+        prep = self._stance_prep(tok)
+        if prep is None:
+            return None
+        obj = next(c for c in prep.children if c.dep_ in {"pobj", "pcomp"})
+        bounds = _trim(self.doc, obj.left_edge.i, _clause_end(obj))
+        if bounds is None:
+            return None
+        owner = _holder(tok)
+        first = tok.head if tok.dep_ == "dobj" else tok
+        cue_span = (min(first.idx, prep.idx), max(first.idx + len(first), prep.idx + len(prep)))
+        return self._found(tok, bounds[0], bounds[1], owner, cue_span, "indirect-noun-prep")
+
+    def adjective(self, tok: Token) -> Found | None:
+        """ "Graham has been critical of Trump", "she was sure Trump would win": an attitude after a copula."""
+        takes = self.lex.adjectives.get(tok.lower_) or self.lex.adjectives.get(tok.lemma_.lower())
+        if not takes or tok.dep_ not in {"acomp", "oprd"}:
+            return None
+        content: Token | None = None
+        last = tok
+        for child in tok.rights:
+            if child.dep_ == "prep" and child.lower_ in takes:
+                content = next((g for g in child.children if g.dep_ in {"pobj", "pcomp"}), None)
+                last = child
+            elif (child.dep_ == "ccomp" and "clause" in takes) or (child.dep_ == "xcomp" and "inf" in takes):
+                content = child
+            if content is not None:
+                break
+        subject = _subject(tok.head)
+        if content is None or subject is None:
+            return None
+        start, end = (content.left_edge.i, _clause_end(content))
+        bounds = _trim(self.doc, start, end)
+        if bounds is None:
+            return None
+        head = tok.head
+        cue_span = (min(head.idx, tok.idx), last.idx + len(last))
+        return self._found(tok, bounds[0], bounds[1], subject, cue_span, "indirect-adjective")
 
     def colon_line(self, colon: Token) -> Found | None:
         """ "Graham: Trump’s rhetoric destroying GOP" / "TRUMP: The deaths of …": a short name, a colon, a claim.
@@ -560,22 +637,9 @@ class _Finder:
             else:
                 fragments.append((region, span))
         indirect: list[Found] = []
-        cue_lemmas = self.lex.verbs.keys() | self.lex.prep_verbs.keys()
         for tok in self.doc:
-            lower = tok.lower_
-            if lower == "according":
-                method = self.according_to
-            elif lower == ":":
-                method = self.colon_line
-            elif lower in self.lex.adverbs:
-                method = self.adverb
-            elif tok.pos_ == "VERB" and tok.lemma_.lower() in cue_lemmas:
-                method = self.indirect
-            elif tok.pos_ == "NOUN" and tok.lemma_.lower() in self.lex.nouns:
-                method = self.noun
-            elif tok.pos_ == "VERB" and tok.n_rights:
-                method = self.that_clause
-            else:
+            method = self._method(tok)
+            if method is None:
                 continue
             if tok.i in self.used or _inside(tok.idx, direct_spans):
                 continue
@@ -583,6 +647,7 @@ class _Finder:
             if hit is not None:
                 self.used.add(tok.i)
                 indirect.append(hit)
+        indirect = _drop_echoes(indirect)
         for region, span in fragments:
             if _is_name(span) or (not region.double and not self.text[region.inner[0]].islower()):
                 continue
@@ -605,6 +670,30 @@ class _Finder:
             found.extend(item.children)
         found.sort(key=lambda f: (f.start, -f.end))
         return found
+
+    def _method(self, tok: Token) -> Callable[[Token], Found | None] | None:
+        """The rule that may read an attribution off ``tok``; most tokens get None after one or two cheap tests."""
+        lex = self.lex
+        lower = tok.lower_
+        if lower == "according":
+            return self.according_to
+        if lower == ":":
+            return self.colon_line
+        if lower in lex.adverbs:
+            return self.adverb
+        pos = tok.pos_
+        if pos not in _CUE_POS:
+            return None
+        lemma = tok.lemma_.lower()
+        if pos == "VERB" and (lemma in lex.verbs or lemma in lex.prep_verbs):
+            return self.indirect
+        if pos == "NOUN":
+            if lemma in lex.nouns:
+                return self.noun if lemma not in lex.noun_preps else self._noun_either
+            return self.noun_stance if lemma in lex.noun_preps else None
+        if tok.dep_ in {"acomp", "oprd"} and (lower in lex.adjectives or lemma in lex.adjectives):
+            return self.adjective
+        return self.that_clause if pos == "VERB" and tok.n_rights else None
 
     def _governed(self, span: Span) -> Found | None:
         """A quoted phrase credited to the subject of the verb that governs it ("Trump attacked “the …”")."""
@@ -669,10 +758,16 @@ def _clause_end(head: Token) -> int:
             and child.lemma_.lower() in lexicon.load().verbs
             and any(c.dep_ == "ccomp" for c in child.children)
         )
-        concessive = child.dep_ == "advcl" and any(
-            c.dep_ == "mark" and c.lower_ in {"while", "although", "though", "even"} for c in child.children
+        # "… to attack the oil and proposed a safe zone": a finite verb joined to an infinitive or participle (or
+        # in another tense) continues the sentence's own verb, not the reported clause
+        other_tense = (
+            child.dep_ == "conj"
+            and child.tag_ in _FINITE
+            and head.tag_ != child.tag_
+            and (head.tag_ in {"VB", "VBG", "VBN"} or {head.tag_, child.tag_} == {"VBD", "VBZ"})
         )
-        if new_clause or participle or second_cue or concessive or child.dep_ == "parataxis":
+        scene = child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _OUTSIDE_MARKS for c in child.children)
+        if new_clause or participle or second_cue or other_tense or scene or child.dep_ == "parataxis":
             right = min(right, child.left_edge.i - 1)
     return _cut_trailing_aside(head.doc, head.i, right)
 
@@ -713,6 +808,51 @@ def _inside(char: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= char < end for start, end in spans)
 
 
+def _holder(noun: Token) -> Token | None:
+    """Who holds the claim or stance a noun names; the local mention PolNeAR marks as its source.
+
+    The subject of the verb the noun is an object of comes first ("He stepped up his criticism of …": He), then
+    the phrase a noun describes ("Adelson, a fierce supporter of …", "Graham is a proponent of …"), then the
+    possessor ("Trump's claim that …").
+    """
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head  # "said in a statement that …", "clings to the hope that …"
+    if noun.dep_ in {"dobj", "attr", "pobj"} and verb.pos_ in {"VERB", "AUX"}:
+        subject = _subject(verb)
+        if subject is not None:
+            return subject
+    if noun.dep_ == "appos":
+        return noun.head
+    return next((c for c in noun.children if c.dep_ == "poss"), None)
+
+
+def _drop_echoes(items: list[Found]) -> list[Found]:
+    """Drop a cue inside another cue's content that only repeats its speaker ("the G7 vowed … to back Kyiv").
+
+    A verb with no subject of its own inherits the reporting verb's speaker; as a second attribution it would say
+    nothing new and would take the quoted fragments of its host ("vowed … to back Kyiv for “as long as it takes”").
+    """
+    keep: list[Found] = []
+    for item in items:
+        cue, speaker = item.cue, item.speaker
+        echo = (
+            cue is not None
+            and speaker is not None
+            and not any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in cue.children)
+            and any(
+                other is not item
+                and other.speaker is not None
+                and other.speaker.start == speaker.start
+                and other.start <= cue.idx < other.end
+                for other in items
+            )
+        )
+        if not echo:
+            keep.append(item)
+    return keep
+
+
 def _smallest_containing(items: list[Found], start: int, end: int) -> Found | None:
     best: Found | None = None
     for item in items:
@@ -725,3 +865,32 @@ def find_quotes(doc: Doc, actors: list[ActorMention]) -> list[Quote]:
     """Every direct, partial, indirect and mixed quote in ``doc``, in text order, each with its cue."""
     finder = _Finder(doc, actors)
     return finder.to_records(finder.run())
+
+
+def outermost(quotes: list[Quote]) -> list[Quote]:
+    """The quotes whose cue is not inside another quote's content: the top level of nested reporting.
+
+    "Aides said Obama hopes that …" is two attributions, and ``find_quotes`` keeps both because chains and event
+    modality need the inner one. Corpora that annotate only the top level (PolNeAR has no cue inside another
+    attribution's content) are compared with this view. A quote whose content is in turn inside the inner quote's
+    (mutual overlap, as with "…, officials said, …") is kept, so no attribution disappears together with its host;
+    so is a direct quote, whose own marks make it an attribution of its own even when a content reaches over its cue.
+    """
+    framed = [q for q in quotes if q.cue is not None and q.kind != "partial"]
+    keep: list[Quote] = []
+    for quote in quotes:
+        cue = quote.cue
+        nested = (
+            not quote.rule.startswith("direct")
+            and cue is not None
+            and any(
+                other.cue is not None
+                and (other.cue.start, other.cue.end) != (cue.start, cue.end)
+                and other.content.start <= cue.start < other.content.end
+                and not quote.content.start <= other.cue.start < quote.content.end
+                for other in framed
+            )
+        )
+        if not nested:
+            keep.append(quote)
+    return keep
