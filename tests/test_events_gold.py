@@ -1,8 +1,8 @@
 """Floors for event coding on fixed slices of the gold sets (skipped when ../shared is absent).
 
-Measured when the floors were set (2026-11-25, en_core_web_sm 3.8.0 and the actor stage of that day):
-plover_examples train split, first 80 records: PLOVER category 0.775, source country 0.825;
-petrarch2_gsr_validation (all 78 records): triple F1 0.566, dyad F1 0.687.
+Measured when the floors were set (2026-11-25, en_core_web_sm 3.8.0 and the actor stage of that day; raised the
+same day after the proxy-set work): plover_examples train split, first 80 records: PLOVER category 0.800, source
+country 0.838; petrarch2_gsr_validation (all 78 records): triple F1 0.566, dyad F1 0.691.
 """
 
 from __future__ import annotations
@@ -31,17 +31,17 @@ def test_plover_report_shape(plover: dict) -> None:
 
 
 def test_plover_category_floor(plover: dict) -> None:
-    assert plover["plover_category_hit"] >= 0.775 - MARGIN
+    assert plover["plover_category_hit"] >= 0.800 - MARGIN
 
 
 def test_plover_source_floor(plover: dict) -> None:
-    assert plover["source_country_hit"] >= 0.825 - MARGIN
+    assert plover["source_country_hit"] >= 0.838 - MARGIN
 
 
 def test_petrarch_triple_floor(petrarch: dict) -> None:
     assert petrarch["n"] == 78 and petrarch["kind"] == "cameo-triples"
     assert petrarch["triples"]["f1"] >= 0.566 - MARGIN
-    assert petrarch["dyads"]["f1"] >= 0.687 - MARGIN
+    assert petrarch["dyads"]["f1"] >= 0.691 - MARGIN
 
 
 def test_splits_partition_the_file() -> None:

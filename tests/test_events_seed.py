@@ -79,3 +79,20 @@ def test_ukraine_incursion_in_kursk(events: list[Event]) -> None:
     assert incursion
     assert (_country(incursion[0].source.code), _country(incursion[0].target.code)) == ("UKR", "RUS")
     assert incursion[0].plover in ("ASSAULT", "COERCE")
+
+
+def test_trump_call_with_putin_claimed_and_denied(events: list[Event]) -> None:
+    # "Reports also claimed that the present-elect spoke with Vladimir Putin … The Kremlin has denied the call
+    # took place.": the seed's typo for "president-elect" still refers back to Trump (actors.resolve.role_fits).
+    calls = [
+        e
+        for e in events
+        if e.cameo.startswith("04")
+        and e.plover == "CONSULT"
+        and _country(e.source.code) == "USA"
+        and e.target is not None
+        and (e.target.code or "").startswith("RUS")
+    ]
+    assert calls, "Trump's call with Putin is not coded"
+    assert {e.modality for e in calls} <= {"denied", "reported"}
+    assert all(e.source.text == "the present-elect" for e in calls)

@@ -20,11 +20,13 @@ entities and a few neighbouring tokens, so the stage stays cheap next to the par
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from difflib import SequenceMatcher
+from functools import cache, partial
 
 from spacy.lang.en import English
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -45,6 +47,13 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _STATE_ROLES = {"GOV", "MIL", "COP", "LEG", "JUD", "SPY", "MED"}
 #: How far back (in characters) a pronoun or a bare title looks for its antecedent.
 _COREF_WINDOW = 1500
+#: Words between "the" and a bare title ("the former president", "the outgoing chancellor").
+_TITLE_MODIFIERS = {"former", "ex", "late", "outgoing", "incoming", "future", "new", "then", "current", "sitting"}
+#: Modifiers that make a bare title refer to someone who no longer holds the office.
+_PAST_MODIFIERS = {"former", "ex", "late"}
+#: How close an unknown word before "-elect" must be to the head of an earlier "-elect" title to be read as a
+#: misspelling of it ("the present-elect" after "President-Elect Donald Trump"); difflib ratio.
+_ELECT_HEAD_SIMILARITY = 0.75
 
 
 @dataclass(slots=True)
@@ -56,6 +65,7 @@ class _Lexicon:
     sector_start: dict[int, tuple[int, str]]
     sector_last: dict[int, tuple[int, str]]
     title_tokens: set[int]
+    elect_heads: dict[int, tuple[int, str]]
     georgia_state: int
     georgia_country: int
 
@@ -71,11 +81,17 @@ class _Seen:
     subject: bool
     sentence: int
     gender: str | None
+    #: introduced as a past holder ("former President Bill Clinton")
+    former: bool = False
 
 
 @cache
-def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
-    """Compile the lexicon once per vocabulary (one per loaded model)."""
+def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher, Matcher]:
+    """Compile the lexicon once per vocabulary (one per loaded model).
+
+    The third matcher finds "<word>-elect" heads, which name an office-elect whatever the word (see
+    ``_Resolver.bare_titles``).
+    """
     gaz = load()
     lower = PhraseMatcher(vocab, attr="LOWER")
     # Lexicon phrases are tokenised like text ("president-elect" → 3 tokens); no pipeline is needed.
@@ -87,11 +103,13 @@ def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
     cues = PhraseMatcher(vocab, attr="ORTH")
     cues.add("GEO_STATE", [make(c) for c in gaz.lexicon["georgia_state_cues"]])
     cues.add("GEO_COUNTRY", [make(c) for c in gaz.lexicon["georgia_country_cues"]])
-    return lower, cues
+    elect = Matcher(vocab)
+    elect.add("ELECT", [[{"IS_ALPHA": True}, {"ORTH": {"IN": ["-", "–"]}}, {"LOWER": "elect"}]])
+    return lower, cues, elect
 
 
 def _lexicon(doc: Doc) -> _Lexicon:
-    lower, cues = _matchers(doc.vocab)
+    lower, cues, elect = _matchers(doc.vocab)
     strings = doc.vocab.strings
     title_end: dict[int, tuple[int, str, str]] = {}
     title_start: dict[int, tuple[int, str, str]] = {}
@@ -119,7 +137,13 @@ def _lexicon(doc: Doc) -> _Lexicon:
             state += 1
         else:
             country += 1
-    return _Lexicon(title_end, title_start, sector_start, sector_last, title_tokens, state, country)
+    # "president-elect" is a lexicon title already; other "<word>-elect" heads are kept for bare_titles
+    elect_heads = {
+        start: (end, doc[start].lower_)
+        for _, start, end in elect(doc)
+        if start not in title_start or title_start[start][0] < end
+    }
+    return _Lexicon(title_end, title_start, sector_start, sector_last, title_tokens, elect_heads, state, country)
 
 
 #: Title variants that name the same office, for looking up "Britain's defence secretary" in the data.
@@ -212,7 +236,9 @@ class _Resolver:
             gender = person.gender
         elif gender is None:
             gender = self.gender_of(mention)
-        self.seen.append(_Seen(mention, person, surname, title, subject, head.sent.start, gender))
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        former = span is not None and span.start > 0 and self.doc[span.start - 1].lower_ in _PAST_MODIFIERS
+        self.seen.append(_Seen(mention, person, surname, title, subject, head.sent.start, gender, former))
 
     def gender_of(self, mention: ActorMention) -> str | None:
         """Gender from an honorific or gendered title in or just before the mention ("Mrs. Clinton", "spokeswoman")."""
@@ -271,7 +297,7 @@ class _Resolver:
         i = start
         if i > 0 and doc[i - 1].lower_ in _HONORIFICS:
             i -= 1
-        title = self.lex.title_end.get(i)
+        title = self.lex.title_end.get(i) or self.elect_title_ending_at(i)
         if title is None:
             return i, None, None, None
         t_start, role, title_text = title
@@ -293,6 +319,19 @@ class _Resolver:
                 org = self.gaz.orgs[key]
                 return owner.start, org.code, role, title_text
         return t_start, None, role, title_text
+
+    def elect_title_ending_at(self, end: int) -> tuple[int, str, str] | None:
+        """ "Governor-elect", "Prime Minister-elect": a lexicon title + "-elect" ending at token ``end``.
+
+        Returns (start, "ELECT", "<title>-elect") like ``title_end``.
+        """
+        head = self.lex.elect_heads.get(end - 3)
+        if head is None or head[0] != end:
+            return None
+        title = self.lex.title_end.get(end - 2)
+        if title is None:
+            return None
+        return title[0], "ELECT", title[2] + "-elect"
 
     def ent_ending_at(self, end: int) -> Span | None:
         if end <= 0:
@@ -487,17 +526,18 @@ class _Resolver:
             if (
                 kind in {"adj", "country"}
                 and root.dep_ != "poss"
-                and head.dep_ in _SUBJECT_DEPS
+                and (head.dep_ in _SUBJECT_DEPS or (head.dep_ == "pobj" and head.head.dep_ == "agent"))
                 and head.pos_ == "NOUN"
                 and head.lower_ not in self.gaz.lexicon["not_actor_heads"]
                 and head.i - end <= 3
             ):
-                # "Palestinian riots are continuing": the nationality of a subject is the actor (CAMEO practice);
-                # "Israeli tanks fired": weapons as subjects are the military
+                # "Palestinian riots are continuing": the nationality of a subject (or of a passive's agent) is the
+                # actor (CAMEO practice); "Israeli tanks fired", "attacked by Turkish drones": weapons are the military
                 if head.lower_ in self.gaz.lexicon["weapon_subjects"]:
                     self.emit(ent.start, head.i + 1, code + "MIL", code, "MIL", name, "group", "gazetteer")
                 else:
-                    self.emit(ent.start, head.i + 1, code, code, None, name, "group", "gazetteer")
+                    # "Russian and Ukrainian delegations": each nationality is its own party
+                    self.emit(ent.start, head.i + 1 if j == end else end, code, code, None, name, "group", "gazetteer")
                 return
             if kind == "adj" or root.dep_ in {"amod", "compound", "nmod"}:
                 return  # "Russian targets", "the Ukraine war": a modifier, not a participant
@@ -509,7 +549,15 @@ class _Resolver:
         if kind == "adj":
             return
         if kind == "demonym":
-            self.emit(ent.start, end, code, code, None, name, "group", "gazetteer")
+            ethnic = ent.start > 0 and doc[ent.start - 1].lower_ == "ethnic"
+            host = self.host_country(ent, ("in", "of") if ethnic else ("of",))
+            if host is not None and host != code:
+                # "ethnic Albanians in south Serbia", "the Albanians of southern Serbia": a community of the
+                # country it lives in (CAMEO codes the residence), not nationals of its kin state
+                start = ent.start - 1 if ethnic else ent.start
+                self.emit(start, end, host + "CVL", host, "CVL", self.country_name(host), "group", "gazetteer")
+            else:
+                self.emit(ent.start, end, code, code, None, name, "group", "gazetteer")
             return
         if kind == "capital":
             if self.capital_acts(ent):
@@ -517,6 +565,17 @@ class _Resolver:
             return
         if not self.is_place(ent):
             self.emit(ent.start, end, code, code, None, name, "gpe", "gazetteer")
+
+    def host_country(self, ent: Span, preps: tuple[str, ...]) -> str | None:
+        """The country in a "<group> in/of <country>" phrase hanging off ``ent`` ("Albanians of southern Serbia")."""
+        for prep in ent.root.children:
+            if prep.dep_ != "prep" or prep.lower_ not in preps:
+                continue
+            for obj in prep.children:
+                place = self._ents_by_start.get(obj.i) if obj.dep_ == "pobj" else None
+                if place is not None and _split_id(place)[0] == "country":
+                    return _split_id(place)[1]
+        return None
 
     def names_a_thing(self, end: int) -> bool:
         """A collective noun (ending at ``end``) that runs on into capitalised words starts a name, not a group."""
@@ -578,6 +637,8 @@ class _Resolver:
         sector = self.lex.sector_last.get(noun.i)
         if sector is None:
             return None
+        if any(c.dep_ in {"compound", "amod", "poss", "nmod"} and c.ent_type_ for c in noun.children):
+            return None  # "Hamas officials in Cairo" belong to Hamas, not to Egypt
         start = (
             sector[0]
             if noun.i + 1 == prep.i and not any(t in self.consumed for t in range(sector[0], ent.start))
@@ -628,25 +689,44 @@ class _Resolver:
     # -- anaphora -------------------------------------------------------------------------------------------
 
     def bare_titles(self) -> None:
-        """ "the president-elect", "the Ukrainian leader": the nearest earlier person with that title/country."""
+        """Definite role descriptions refer back: "the president-elect", "the premier", "the former president",
+        "the Ukrainian leader" each take the code of the latest earlier person introduced with (or, per the
+        gazetteer, holding) a compatible role; see ``role_fits``.
+
+        "<word>-elect" is read as an office-elect whatever the word, so a misspelt head ("the present-elect")
+        still refers back, but only to someone introduced as "-elect" whose title head it closely resembles.
+        """
         doc = self.doc
         anaphoric = set(self.gaz.lexicon["anaphoric_titles"])
-        for start, (end, _role, title) in sorted(self.lex.title_start.items()):
-            if title not in anaphoric or start in self.consumed or self.person_follows(end):
+        heads: list[tuple[int, int, str | None, str | None]] = [
+            (start, end, title, None)
+            for start, (end, _role, title) in self.lex.title_start.items()
+            if title in anaphoric
+        ]
+        for start, (end, word) in self.lex.elect_heads.items():
+            # "the prime minister-elect": the phrase starts at the title the head word ends
+            title_before = self.lex.title_end.get(start + 1)
+            heads.append((title_before[0] if title_before else start, end, None, word))
+        for start, end, title, elect_word in sorted(heads):
+            if start in self.consumed or self.person_follows(end):
                 continue
             if end < len(doc) and doc[end].text in {"-", "–"}:
-                continue
+                continue  # "president-" of a longer "-elect" head, handled as that head
             i = start
             country: str | None = None
             owner = self.ent_ending_at(i)
             if owner is not None and _split_id(owner)[0] == "adj":
                 country = _split_id(owner)[1]
                 i = owner.start
+            modifier = doc[i - 1].lower_ if i > 0 and doc[i - 1].lower_ in _TITLE_MODIFIERS else None
+            if modifier is not None:
+                i -= 1
             if i == 0 or doc[i - 1].lower_ != "the":
                 continue
             if any(t in self.consumed for t in range(i, end)):
                 continue
-            antecedent = self.antecedent(doc[start].idx, title=title, country=country)
+            fits = partial(self.role_fits, title=title, elect_word=elect_word, modifier=modifier, country=country)
+            antecedent = self.antecedent(doc[start].idx, fits)
             if antecedent is None:
                 continue
             m = antecedent.mention
@@ -655,16 +735,55 @@ class _Resolver:
                 mention, doc[end - 1], antecedent.person, antecedent.surname, antecedent.title, antecedent.gender
             )
 
-    def antecedent(self, before: int, title: str | None = None, country: str | None = None) -> _Seen | None:
-        """The latest person mentioned before character ``before`` (people are collected out of text order)."""
+    def role_fits(
+        self, seen: _Seen, title: str | None, elect_word: str | None, modifier: str | None, country: str | None
+    ) -> bool:
+        """Can the earlier person ``seen`` be "the [modifier] [country adj] <title>" (or "the <word>-elect")?
+
+        * "<word>-elect": ``seen`` was introduced as (or is, on the date) "<head>-elect" and <word> is <head> or
+          a near spelling of it;
+        * "the former <title>": ``seen`` was introduced as former, or held that title before the publication date
+          and does not hold it on that date;
+        * "the Ukrainian leader": any earlier Ukrainian person;
+        * otherwise the titles agree ("the premier" = "Prime Minister …", "the president" ⊂ "president-elect").
+        """
+        m = seen.mention
+        if country is not None and m.country != country:
+            return False
+        if elect_word is not None:
+            held = seen.title or ""
+            if not held.endswith("-elect"):
+                return False
+            ratio = SequenceMatcher(None, elect_word, held.removesuffix("-elect").split()[-1]).ratio()
+            return ratio >= _ELECT_HEAD_SIMILARITY
+        if title is None:
+            return False
+        wanted = _normal_title(title)
+        if modifier in _PAST_MODIFIERS:
+            if seen.former and seen.title is not None and _normal_title(seen.title) == wanted:
+                return True
+            person = seen.person
+            if person is None or self.published is None:
+                return False
+            now = person.role_at(self.published)
+            if now is not None and _normal_title(now.title) == wanted:
+                return False
+            return any(
+                _normal_title(r.title) == wanted and r.end is not None and r.end <= self.published for r in person.roles
+            )
+        if country is not None:
+            return True
+        if seen.title is None or seen.former:
+            return False
+        return title in seen.title or wanted == _normal_title(seen.title)
+
+    def antecedent(self, before: int, fits: Callable[[_Seen], bool]) -> _Seen | None:
+        """The latest person mentioned before character ``before`` that ``fits`` (people are collected out of
+        text order)."""
         best: _Seen | None = None
         for seen in self.seen:
             m = seen.mention
-            if m.start >= before or before - m.start > _COREF_WINDOW:
-                continue
-            if country is not None and m.country != country:
-                continue
-            if title is not None and country is None and (seen.title is None or title not in seen.title):
+            if m.start >= before or before - m.start > _COREF_WINDOW or not fits(seen):
                 continue
             if best is None or m.start > best.mention.start:
                 best = seen

@@ -175,7 +175,7 @@ class EventCoder:
                 continue
             tok = doc[i]
             if triggers[i] == "noun":
-                found = [f] if (f := self._noun(tok, index)) is not None else []
+                found = [f] if (f := self._noun(tok, index, consumed)) is not None else []
             else:
                 found = self._verb(tok, index, consumed, triggers[i])
             for frame in found:
@@ -226,9 +226,14 @@ class EventCoder:
                             mods.append(g)
                             mods.extend(x for x in g.children if x.dep_ in ("compound", "amod"))
             return mods
+        if tok.dep_ == "relcl" and any(h.lower_ in _RELATIVE for h in heads):
+            heads.append(tok.head)  # "the drones that Russia launched": the object is the noun the clause modifies
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("with", "to", "of", "on", "in", "worth"):
+            if c.dep_ == "prep" and c.lower_ in ("with", "to", "of", "on", "in", "worth", "as"):
                 heads.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.dep_ in ("prep", "prt") and c.lower_ in ("out", "away"):
+                # "walked out of the talks", "pulled away from the deal"
+                heads.extend(g for p in c.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj")
         out: list[Token] = []
         for head in heads:
             for h in [head, *head.conjuncts]:
@@ -243,8 +248,22 @@ class EventCoder:
                                 out.extend(x for x in g.children if x.dep_ in ("compound", "amod"))
         return out
 
+    def _marked_clause(self, tok: Token, mark: str) -> Token | None:
+        """ "called for allies to deliver": a for-to clause the parser hangs off the verb, "for" as its mark."""
+        for c in tok.children:
+            if c.dep_ in ("advcl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == mark for m in c.children):
+                return c
+        return None
+
     def _complement(self, tok: Token, pred: Predicate) -> Token | None:
-        """The clause or event noun an appeal/intent/demand/reject/threaten verb governs."""
+        """The clause or event noun an appeal/intent/demand/reject/threaten verb (or noun) governs."""
+        if pred.prep and (marked := self._marked_clause(tok, pred.prep)) is not None:
+            return marked
+        if tok.pos_ in ("NOUN", "PROPN"):
+            # "expressed willingness to host talks", "its readiness to mediate": the noun's to-infinitive.
+            for c in tok.children:
+                if c.dep_ == "acl" and c.pos_ == "VERB" and any(a.dep_ == "aux" and a.tag_ == "TO" for a in c.children):
+                    return c
         for c in tok.children:
             if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"):
                 return c
@@ -283,8 +302,10 @@ class EventCoder:
         best: tuple[Predicate, Token | None] | None = None
         objects: set[str] | None = None
         for pred in preds:
-            if pred.prep and not any(
-                c.dep_ in ("prt", "prep", "advmod") and c.lower_ == pred.prep for c in tok.children
+            if (
+                pred.prep
+                and not any(c.dep_ in ("prt", "prep", "advmod") and c.lower_ == pred.prep for c in tok.children)
+                and self._marked_clause(tok, pred.prep) is None
             ):
                 continue
             if pred.objects:
@@ -342,6 +363,9 @@ class EventCoder:
         negated = any(c.dep_ == "neg" for c in comp.children)
         if family == "intent" and negated:
             family = "reject"
+        if family == "intent" and pred.decision and inner[0].cameo[:2] >= "11":
+            # "the EU agreed to impose sanctions": a decision taken is the hostile act itself, not a threat of it
+            return inner[0].cameo, True, inner[0]
         category = self.lex.category(inner[0].cameo)
         if negated and family in ("appeal", "demand"):
             # "urged him not to escalate the war": an appeal to de-escalate (or, generally, to yield).
@@ -522,12 +546,11 @@ class EventCoder:
             head = verb.head
             if head.pos_ not in ("VERB", "AUX", "ADJ") and head.dep_ == "prep":
                 head = head.head
-                # Object control through a preposition: "barred Ukraine from using", "pressured Kyiv into".
+                # Object control through a preposition: "barred Ukraine from using", "pressured Kyiv into";
+                # an object that is no actor ("warned the West against supplying") still takes the role.
                 for c in head.children:
                     if c.dep_ == "dobj":
-                        actors = self._resolve(c, index, set(), places=False)
-                        if actors:
-                            return actors, [c]
+                        return self._resolve(c, index, set(), places=False), [c]
             if verb.dep_ == "xcomp" and any(c.dep_ == "auxpass" for c in head.children):
                 # Raising: "France and Germany are expected to meet" -> the passive subject meets.
                 for c in head.children:
@@ -588,8 +611,14 @@ class EventCoder:
             return self._subjects(tok, index, depth + 1)
         return [], []
 
-    def _prep_search(self, tok: Token, order: tuple[str, ...], index: _ActorIndex) -> list[Token]:
-        """Prepositional targets anywhere in a phrase ("120 missiles and 90 drones against Ukrainian targets")."""
+    def _prep_search(
+        self, tok: Token, order: tuple[str, ...], index: _ActorIndex, shallow: bool = False
+    ) -> list[Token]:
+        """Prepositional targets anywhere in a phrase ("120 missiles and 90 drones against Ukrainian targets").
+
+        ``shallow``: only an actor that is the prepositional object or names it directly ("aid for Ukraine",
+        not "missiles for strikes within Russia": the place of a later use is no recipient).
+        """
         preps: dict[str, list[Token]] = {}
         frontier = [tok]
         for _depth in range(4):
@@ -607,11 +636,16 @@ class EventCoder:
                 for g in prep.children:
                     if g.dep_ in ("pobj", "pcomp"):
                         hits = self._actors_under(g, index)
+                        if shallow:
+                            hits = [h for h in hits if h is g or h.head is g or h in g.conjuncts]
                         if hits:
                             return hits
         return []
 
-    def _preposition_targets(self, tok: Token, order: tuple[str, ...], index: _ActorIndex) -> list[Token]:
+    def _preposition_targets(
+        self, tok: Token, order: tuple[str, ...], index: _ActorIndex, shallow: bool = False
+    ) -> list[Token]:
+        """Actors in ``tok``'s own prepositional phrases, by preposition order (``shallow`` as in _prep_search)."""
         preps = {c.lower_: c for c in tok.children if c.dep_ in ("prep", "prt", "dative", "agent")}
         for name in order:
             prep = preps.get(name)
@@ -620,11 +654,15 @@ class EventCoder:
             for g in prep.children:
                 if g.dep_ in ("pobj", "pcomp"):
                     hits = self._actors_under(g, index)
+                    if shallow:
+                        hits = [h for h in hits if h is g or h.head is g or h in g.conjuncts]
                     if hits:
                         return hits
         return []
 
-    def _verb_targets(self, verb: Token, pred: Predicate, index: _ActorIndex) -> list[Token]:
+    def _verb_targets(
+        self, verb: Token, pred: Predicate, index: _ActorIndex, sources: list[ActorMention] | None = None
+    ) -> list[Token]:
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
             for c in verb.children:
                 if c.dep_ in _PASSIVE_SUBJECTS:
@@ -632,18 +670,82 @@ class EventCoder:
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             return [verb.head]
         for c in verb.children:
-            if c.dep_ in ("dobj", "dative", "iobj") and (index.at(c) is not None or self._actors_under(c, index)):
+            if c.dep_ not in ("dobj", "dative", "iobj"):
+                continue
+            # "supplied Russia with drones": the object itself; "sent American missiles to Ukraine": not its maker
+            if index.at(c) is not None or (not (pred.theme and c.dep_ == "dobj") and self._actors_under(c, index)):
                 return [c]
-        order = pred.targets or self.lex.verb_targets
-        hits = self._preposition_targets(verb, order, index)
+        order = pred.targets or (self.lex.theme_targets if pred.theme else self.lex.verb_targets)
+        hits = self._preposition_targets(verb, order, index, shallow=pred.theme)
         if hits:
             return hits
         for c in verb.children:
             if c.dep_ == "dobj":
-                hits = self._prep_search(c, order, index)
+                # "approved the use of American missiles by Ukraine": the user of a given thing receives it
+                hits = self._prep_search(c, order, index, shallow=pred.theme) or self._author(c, index)
                 if hits:
                     return hits
-        return self._where(verb, index)
+                if pred.theme:
+                    # "gave Ukraine tanks" parsed as a compound: a country name (not an adjective) before the theme
+                    named = [g for g in c.children if g.dep_ == "compound" and index.at(g) is not None]
+                    if named:
+                        return named
+        return self._where(verb, index) or self._clause_subject(verb, index, sources or [])
+
+    def _clause_subject(self, verb: Token, index: _ActorIndex, sources: list[ActorMention]) -> list[Token]:
+        """ "allowed Russian troops to use its territory", "warned that Washington would pay": with no object,
+        the subject of the verb's complement clause is the party it acts on (the parser often makes an
+        object-controlled "X to" the clause's subject). The source's own party is no target ("Moscow could
+        escalate, Russian officials warned")."""
+        own = {(a.code or "")[:3] for a in sources}
+        for c in verb.children:
+            if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX"):
+                for g in c.children:
+                    if g.dep_ in _SUBJECTS | _PASSIVE_SUBJECTS and (hits := self._actors_under(g, index, places=False)):
+                        hits = [h for h in hits if ((a := index.at(h)) is None or (a.code or "")[:3] not in own)]
+                        if hits:
+                            return hits
+        return []
+
+    def _domestic(self, verb: Token, pred: Predicate, source: ActorMention, comp: Token | None) -> list[ActorMention]:
+        """ "students demanded the resignation of the government", "the court banned the opposition party": an
+        institution named without a country is the source's own (CAMEO's domestic convention). Only for demands,
+        criticism, rejection, threats, protest and coercion, and only for ``domestic_targets`` nouns that carry
+        no owner of their own; the mention is made here, with ``via="domestic"``.
+        """
+        country = (source.code or "")[:3]
+        if source.country is None or country != source.country:
+            return []
+        args = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        if comp is not None:
+            args += [c for c in comp.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+        order = pred.targets or self.lex.verb_targets
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in order:
+                args += [g for g in c.children if g.dep_ == "pobj"]
+        args += [g for a in list(args) for c in a.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+        for arg in args:
+            role = self.lex.domestic_targets.get(self._lemma(arg))
+            owned = any(c.dep_ in ("poss", "amod", "compound", "nmod") and c.ent_type_ for c in arg.children)
+            if role is None or owned:
+                continue
+            start = arg.left_edge if arg.left_edge.i >= arg.i - 3 else arg
+            end = arg.idx + len(arg)
+            text = self._text[start.idx : end]
+            return [ActorMention(text, start.idx, end, country + role, country, role, text, "org", "domestic")]
+        return []
+
+    def _author(self, noun: Token, index: _ActorIndex) -> list[Token]:
+        """ "rejected the proposal put forward by Egypt": the agent of a participle on the object is its author,
+        the party the act answers (the argument search itself never enters clauses)."""
+        for c in noun.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN":
+                for agent in c.children:
+                    if agent.dep_ == "agent":
+                        for g in agent.children:
+                            if g.dep_ == "pobj" and (hits := self._actors_under(g, index, places=False)):
+                                return hits
+        return []
 
     def _where(self, verb: Token, index: _ActorIndex) -> list[Token]:
         """ "the Kursk region of Russia, where Ukraine launched an incursion": the place the clause is about."""
@@ -661,6 +763,8 @@ class EventCoder:
         if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
             verb = head.head
             if self._lemma(verb) in self.lex.light_verbs or self._lemma(verb) in ("engage", "involve", "join"):
+                return verb
+            if head.lower_ == "for" and self._lemma(verb) in self.lex.purpose_verbs:
                 return verb
         if noun.dep_ == "conj":
             return self._light_verb(noun.head)
@@ -787,10 +891,12 @@ class EventCoder:
             src_toks = givers
             sources = [a for t in givers if (a := index.at(t)) is not None]
         if not target_toks:
-            target_toks = self._verb_targets(verb, pred, index)
+            target_toks = self._verb_targets(verb, pred, index, sources)
         frame = _Frame(verb, pred, cameo, sources, [], rule)
         frame.symmetric = symmetric
         frame.targets = self._collect(target_toks, index, {t.i for t in src_toks})
+        if not frame.targets and len(sources) == 1 and "10" <= cameo[:2] <= "17":
+            frame.targets = self._domestic(verb, pred, sources[0], comp)
         if pred.person_cameo and any((a := index.at(t)) is not None and a.kind == "person" for t in target_toks):
             # The object itself is a person ("welcomed Putin"), not something of theirs ("welcomed X's plan").
             frame.cameo = pred.person_cameo
@@ -820,6 +926,11 @@ class EventCoder:
                 inner = self._best(comp, "verb", plain=True)
                 if inner is not None:
                     return self._verb_targets(comp, inner[0], index)
+                if self._lemma(comp) in self.lex.light_verbs:
+                    # "pledged to keep sanctions on Russia": the event noun's own target phrase
+                    for c in comp.children:
+                        if c.dep_ == "dobj" and (noun := self._best(c, "noun", plain=True)) is not None:
+                            return self._preposition_targets(c, noun[0].targets or self.lex.noun_targets, index)
             else:
                 return self._preposition_targets(comp, self.lex.noun_targets, index)
         return []
@@ -890,14 +1001,14 @@ class EventCoder:
             return out
         return None
 
-    def _noun(self, noun: Token, index: _ActorIndex) -> _Frame | None:
+    def _noun(self, noun: Token, index: _ActorIndex, consumed: set[int]) -> _Frame | None:
         if noun.ent_type_ in _NAME_TYPES:
             # "National Review", "Operation Barbarossa": a noun inside a name is no event.
             return None
         chosen = self._best(noun, "noun")
         if chosen is None:
             return None
-        pred, _comp = chosen
+        pred, comp = chosen
         sources: list[ActorMention] = []
         src_toks: list[Token] = []
         for c in noun.children:
@@ -926,12 +1037,22 @@ class EventCoder:
         if not sources:
             return None
         order = pred.targets or self.lex.noun_targets
-        target_toks = self._preposition_targets(noun, order, index)
+        cameo, rule = pred.cameo, pred.id if light is None else f"{pred.id}:light"
+        target_toks: list[Token] = []
+        if pred.compose and comp is not None:
+            # "willingness to host talks between X and Y": coded from the clause, whose events are only intended.
+            cameo, coded, _inner = self._compose(pred, comp)
+            if coded:
+                rule = f"{pred.id}:compose"
+            consumed.update(self._clause_tokens(comp))
+            target_toks = self._compose_targets(noun, pred, comp, index)
+        if not target_toks:
+            target_toks = self._preposition_targets(noun, order, index)
         if not target_toks and noun.dep_ in ("compound", "amod"):
             target_toks = self._preposition_targets(noun.head, order, index)
         if not target_toks and light is not None:
             target_toks = self._verb_targets(light, pred, index)
-        frame = _Frame(noun, pred, pred.cameo, sources, [], pred.id if light is None else f"{pred.id}:light")
+        frame = _Frame(noun, pred, cameo, sources, [], rule)
         frame.symmetric = pred.symmetric
         exclude = {t.i for t in src_toks}
         frame.targets = [a for a in self._collect(target_toks, index, exclude) if a not in sources]
@@ -1021,7 +1142,7 @@ class EventCoder:
         sents = list(doc.sents)
         for n, sent in enumerate(sents):
             for tok in sent:
-                if self._lemma(tok) not in denial or tok.pos_ != "VERB":
+                if tok.pos_ != "VERB" or self._lemma(tok) not in denial:  # POS first: the lemma repair costs more
                     continue
                 deniers, _ = self._subjects(tok, index)
                 countries = {a.country or (a.code or "")[:3] for a in deniers}

@@ -47,6 +47,8 @@ PREDICATE_FIELDS = frozenset(
         "lemmas",
         "cameo",
         "prep",
+        "decision",
+        "theme",
         "objects",
         "compose",
         "complement",
@@ -112,6 +114,11 @@ class Predicate:
     inverse: bool = False
     person_cameo: str | None = None
     mode: str | None = None
+    #: the verb reports a decision ("agreed to impose sanctions"): a hostile complement is coded as itself
+    decision: bool = False
+    #: the direct object is the thing given or withheld ("sent American missiles to Ukraine"), so an actor that
+    #: only modifies it is its maker or owner, not the target
+    theme: bool = False
 
     @property
     def specificity(self) -> int:
@@ -126,9 +133,12 @@ class Lexicon:
     by_key: dict[tuple[str, str], tuple[Predicate, ...]]
     light_verbs: frozenset[str]
     support_nouns: frozenset[str]
+    purpose_verbs: frozenset[str]
     speech_nouns: frozenset[str]
     stative_passives: frozenset[str]
     verb_targets: tuple[str, ...]
+    theme_targets: tuple[str, ...]
+    domestic_targets: dict[str, str]
     noun_targets: tuple[str, ...]
     noun_sources: tuple[str, ...]
     categories: dict[str, str]
@@ -225,6 +235,8 @@ def _predicate(raw: dict[str, Any], cameo: dict[str, CameoCode]) -> Predicate:
         inverse=bool(raw.get("inverse", False)),
         person_cameo=_person_code(raw, pid, cameo),
         mode=raw.get("mode"),
+        decision=bool(raw.get("decision", False)),
+        theme=bool(raw.get("theme", False)),
     )
 
 
@@ -272,9 +284,12 @@ def load_lexicon() -> Lexicon:
         by_key={key: tuple(preds) for key, preds in by_key.items()},
         light_verbs=_words(raw["light_verbs"], "light_verbs"),
         support_nouns=_words(raw["support_nouns"], "support_nouns"),
+        purpose_verbs=_words(raw["purpose_verbs"], "purpose_verbs"),
         speech_nouns=_words(raw["speech_nouns"], "speech_nouns"),
         stative_passives=_words(raw["stative_passives"], "stative_passives"),
         verb_targets=tuple(defaults["verb_targets"]),
+        theme_targets=tuple(defaults["theme_targets"]),
+        domestic_targets={str(k): str(v) for k, v in raw["domestic_targets"].items()},
         noun_targets=tuple(defaults["noun_targets"]),
         noun_sources=tuple(defaults["noun_sources"]),
         categories=categories,
