@@ -7,8 +7,10 @@ redoes the open batch).
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,6 +61,23 @@ class IngestReport:
 
 Progress = Callable[[IngestReport], None]
 Item = tuple[Document, list[AnalysisWarning]]
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker-process initializer: end this worker when the ingest process ends, however it ends.
+
+    A ``kill -9`` of the parent runs no clean-up, and a forked worker holds its own copy of the task pipe, so it
+    would wait forever, orphaned, holding the parent's stdout and stderr open. Linux can send a signal on the
+    parent's death (PR_SET_PDEATHSIG); the pid check closes the gap where the parent died before that was set.
+    """
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _analyze_chunk(chunk: list[Item], model: str | None) -> list[Analysis | Rejected]:
@@ -169,7 +188,9 @@ class Corpus:
             context = get_context("fork")
         else:
             context = get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             pending: list[Future[list[Analysis | Rejected]]] = []
             while True:
                 block = list(itertools.islice(items, chunk))
