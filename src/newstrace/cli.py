@@ -511,7 +511,8 @@ def spark_(
     conf: Annotated[list[str] | None, typer.Option("--conf", help="Spark setting KEY=VALUE (repeatable).")] = None,
     format: Annotated[DocFormat, typer.Option("--format", help="Summary format.")] = DocFormat.table,
 ) -> None:
-    """Analyse articles on Apache Spark and write Parquet tables (analyses, events, rejected) to a folder.
+    """Analyse articles on Apache Spark and write Parquet tables to a folder: analyses, events, rejected, and the
+    corpus jobs' near-duplicates and stories (signatures, duplicates, stories, story_events).
 
     Needs the extra: pip install 'newstrace[spark]' (and Java 17+). Load the result with `newstrace load`.
     """
@@ -545,7 +546,9 @@ def spark_(
     else:
         err.print(
             f"{summary['documents']} analysed ({summary['events']} events), {summary['duplicates']} duplicates, "
-            f"{summary['rejected']} rejected in {summary['seconds']} s on {summary['master']} → {summary['output']}",
+            f"{summary['near_duplicates']} near-duplicates in {summary['duplicate_groups']} groups, "
+            f"{summary['stories']} stories, {summary['rejected']} rejected in {summary['seconds']} s "
+            f"on {summary['master']} → {summary['output']}",
             markup=False,
             highlight=False,
         )
@@ -564,8 +567,11 @@ def load(
     if format is DocFormat.json:
         _print_json(report)
     else:
+        where = "copied from the Spark run" if report["corpus"] == "spark" else "computed here"
         err.print(
-            f"{report['read']} read, {report['stored']} stored, {report['skipped']} already stored", highlight=False
+            f"{report['read']} read, {report['stored']} stored, {report['skipped']} already stored; "
+            f"near-duplicates and stories {where}",
+            highlight=False,
         )
 
 

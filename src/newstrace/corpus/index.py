@@ -34,8 +34,9 @@ class CorpusIndex:
             return 0  # nothing new: reads never pay for loading the index
         try:
             with self.store.transaction():
-                if self.dedupe.sync():
-                    wanted = list(dict.fromkeys([*self.store.unsigned_ids(), *wanted]))
+                if self.dedupe.sync():  # left-over documents first, then the given ones in the order given
+                    given = set(wanted)
+                    wanted = [*(d for d in self.store.unsigned_ids() if d not in given), *wanted]
                 done = self.store.signed_ids(wanted)
                 todo = [d for d in wanted if d not in done]
                 docs = self.store.dedupe_inputs(todo)

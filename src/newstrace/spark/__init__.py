@@ -12,12 +12,18 @@ The driver only lists files. Two stages run on the executors:
    JSONL file can hold thousands of articles, so files alone balance badly), are parsed by one spaCy model per
    Python worker (``pipeline.get_nlp`` is cached per process and Spark reuses its Python workers).
 
-Only extracted text crosses the shuffle, not raw HTML. The output folder holds Parquet tables:
+Only extracted text crosses the shuffle, not raw HTML. Every document keeps where it came from (which input
+argument, file, record in the file), so the run knows the order ``ingest`` would have read it in: a document id
+read twice keeps its first copy, as in ``ingest``, and the corpus stages use that order. The output folder holds
+Parquet tables:
 
-- ``analyses/``: id, url, title, published, outlet, events (count) and ``analysis_json``, the JSON output
-  contract (``Analysis.to_dict``); ``newstrace load`` stores these through the one store write path;
+- ``analyses/``: id, url, title, published, outlet, events (count), ``analysis_json`` (the JSON output
+  contract, ``Analysis.to_dict``) and the input_index, input_file, input_record it was read from;
+  ``newstrace load`` stores these through the one store write path;
 - ``events/``: the events table of the export schema (``store.base.analysis_rows``), for analysts' queries;
-- ``rejected/``: origin, reason for every input that could not be read or had no article text.
+- ``rejected/``: origin, reason for every input that could not be read or had no article text;
+- ``signatures/``, ``duplicates/``, ``stories/``, ``story_events/``: near-duplicate groups and stories, computed
+  by Spark jobs over the tables above (``spark/corpus.py``), which ``load`` copies into a fresh database.
 
 Boilerplate learning (``extract.Extractor`` drops lines repeated across an outlet's documents) runs per Spark
 partition of input files here, not across the whole run as in ``ingest``, so a site footer may be kept in a
@@ -26,6 +32,7 @@ few more documents than ``ingest`` would keep it in.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import json
 import os
@@ -41,6 +48,7 @@ from urllib.parse import urlparse
 import pyarrow as pa
 
 from newstrace import pipeline
+from newstrace.corpus.load import ORDER_COLUMNS
 from newstrace.extract import ExtractionError, Extractor
 from newstrace.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_bytes
 from newstrace.records import AnalysisWarning, Document, Rejected
@@ -55,9 +63,12 @@ OUTPUT_BATCH = 32
 #: Rejections returned to the caller (the CLI prints them); all of them are in ``rejected/``.
 REJECTED_SAMPLE = 20
 
-STAGED_SCHEMA = "id string, origin string, reason string, payload binary"
+STAGED_SCHEMA = (
+    "id string, origin string, reason string, payload binary, input_index int, input_file string, input_record int"
+)
 ANALYSES_SCHEMA = (
-    "id string, url string, title string, published string, outlet string, events int, analysis_json string"
+    "id string, url string, title string, published string, outlet string, events int, analysis_json string, "
+    "input_index int, input_file string, input_record int"
 )
 #: The export schema's events table, column for column (``analysis_rows``; a test checks they agree).
 EVENTS_SCHEMA = (
@@ -109,6 +120,12 @@ def _spark_session(master: str | None, conf: dict[str, str]) -> Any:
     return session
 
 
+def _remove(spark: Any, uri: str) -> None:
+    """Delete a folder on any Hadoop file system (local, HDFS, S3), as Spark's own writers do."""
+    path = spark._jvm.org.apache.hadoop.fs.Path(uri)
+    path.getFileSystem(spark._jsc.hadoopConfiguration()).delete(path, True)
+
+
 def _local_path(path: str) -> str:
     """``file:/a/b`` (how Spark names local files) as ``/a/b``, so origins read as in ``ingest``."""
     return urlparse(path).path if path.startswith("file:") else path
@@ -139,9 +156,26 @@ def _check_inputs(inputs: Iterable[str]) -> tuple[list[str], list[Rejected]]:
     return found, missing
 
 
-def _staged_rows(path: str, content: bytes, options: ReadOptions, extractor: Extractor) -> Iterator[dict[str, Any]]:
+def input_index(path: str, inputs: list[str]) -> int:
+    """Which input argument a file Spark listed came from: the first that names it, holds it or matches it.
+
+    ``ingest`` reads its inputs in the order given; this number (with the path, then the record) restores that
+    order after Spark has spread the files over tasks.
+    """
+    local = _local_path(path)
+    for index, raw in enumerate(inputs):
+        name = _local_path(raw).rstrip("/")
+        if local == name or local.startswith(f"{name}/") or (glob.has_magic(name) and fnmatch.fnmatchcase(local, name)):
+            return index
+    return len(inputs)
+
+
+def _staged_rows(
+    path: str, content: bytes, options: ReadOptions, extractor: Extractor, index: int
+) -> Iterator[dict[str, Any]]:
     """One file's articles, extracted as ``ingest`` extracts them; a rejection is a row with a reason."""
-    for item in read_bytes(_local_path(path), content, options):
+    where = {"input_index": index, "input_file": _local_path(path)}
+    for record, item in enumerate(read_bytes(_local_path(path), content, options)):
         if isinstance(item, Rejected):
             yield {"origin": item.origin, "reason": item.reason}
             continue
@@ -151,10 +185,10 @@ def _staged_rows(path: str, content: bytes, options: ReadOptions, extractor: Ext
             yield {"origin": item.origin, "reason": str(exc)}
             continue
         payload = pickle.dumps((document, warnings), protocol=pickle.HIGHEST_PROTOCOL)
-        yield {"id": document.id, "origin": item.origin, "payload": payload}
+        yield {"id": document.id, "origin": item.origin, "payload": payload, **where, "input_record": record}
 
 
-def _read_stage(options: ReadOptions, cpu: Any) -> Any:
+def _read_stage(options: ReadOptions, inputs: list[str], cpu: Any) -> Any:
     """The executor function of stage 1: binaryFile batches in, one staged row per article or rejection out.
 
     ``cpu`` (a Spark accumulator) sums the Python workers' CPU seconds, the figure capacity planning needs.
@@ -166,7 +200,7 @@ def _read_stage(options: ReadOptions, cpu: Any) -> Any:
         rows: list[dict[str, Any]] = []
         for batch in batches:
             for path, content in zip(batch["path"].to_pylist(), batch["content"].to_pylist(), strict=True):
-                for row in _staged_rows(path, content, options, extractor):
+                for row in _staged_rows(path, content, options, extractor, input_index(path, inputs)):
                     rows.append(row)
                     if len(rows) >= STAGED_BATCH:  # a 1 GB WARC holds tens of thousands of articles
                         yield _batch(rows, _STAGED_ARROW)
@@ -188,10 +222,13 @@ def _analyze_stage(model: str | None, cpu: Any) -> Any:
         pipeline.get_nlp(model)
         started = time.process_time()
 
+        order: dict[str, tuple[Any, ...]] = {}
+
         def items() -> Iterator[tuple[Document, list[AnalysisWarning]]]:
             for batch in batches:
-                for payload in batch["payload"].to_pylist():
-                    yield pickle.loads(payload)
+                for row in batch.select(["id", "payload", *ORDER_COLUMNS]).to_pylist():
+                    order[row["id"]] = tuple(row[c] for c in ORDER_COLUMNS)
+                    yield pickle.loads(row["payload"])
 
         rows: list[dict[str, Any]] = []
         for result in pipeline.analyze_documents(items(), model=model):
@@ -204,6 +241,7 @@ def _analyze_stage(model: str | None, cpu: Any) -> Any:
                     **{k: doc[k] for k in ("id", "url", "title", "published", "outlet")},
                     "events": len(data["events"]),
                     "analysis_json": json.dumps(data, ensure_ascii=False),
+                    **dict(zip(ORDER_COLUMNS, order.pop(doc["id"]), strict=True)),
                 }
             )
             if len(rows) >= OUTPUT_BATCH:
@@ -258,7 +296,10 @@ def run(
     """
     require_spark()
     from pyspark import StorageLevel
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
+
+    from . import corpus
 
     started = time.monotonic()
     found, missing = _check_inputs(inputs)
@@ -267,7 +308,9 @@ def run(
     options = ReadOptions(max_bytes=max_bytes, published=published, input_format=input_format)
     read_cpu, analyze_cpu = spark.sparkContext.accumulator(0.0), spark.sparkContext.accumulator(0.0)
     staged_schema = spark.createDataFrame([], STAGED_SCHEMA).schema
-    target = output.rstrip("/")  # only its analyses/, events/ and rejected/ are replaced, never other files
+    target = output.rstrip("/")  # only newstrace's tables are replaced, never other files
+    for table in corpus.TABLES:  # computed from the analyses: never leave a previous run's beside new ones
+        _remove(spark, f"{target}/{table}")
 
     files = (
         spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(found)
@@ -282,12 +325,13 @@ def run(
     staged = (
         files.where(F.col("length") <= max_bytes)
         .select("path", "content")
-        .mapInArrow(_read_stage(options, read_cpu), staged_schema)
+        .mapInArrow(_read_stage(options, found, read_cpu), staged_schema)
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     try:
         documents = staged.where(F.col("id").isNotNull())
-        unique = documents.dropDuplicates(["id"])
+        first = Window.partitionBy("id").orderBy(*ORDER_COLUMNS)  # a document read twice: its first copy
+        unique = documents.withColumn("copy", F.row_number().over(first)).where("copy = 1").drop("copy")
         parts = partitions or 3 * spark.sparkContext.defaultParallelism
         analyses = unique.repartition(parts).mapInArrow(_analyze_stage(model, analyze_cpu), ANALYSES_SCHEMA)
         analyses.write.mode("overwrite").parquet(f"{target}/analyses")
@@ -306,6 +350,9 @@ def run(
     stored.select("analysis_json").mapInArrow(_events_stage, EVENTS_SCHEMA).write.mode("overwrite").parquet(
         f"{target}/events"
     )
+    corpus_started = time.monotonic()
+    corpus_counts = corpus.run(spark, target, parts)
+    corpus_s = time.monotonic() - corpus_started
     rejected_rows = spark.read.parquet(f"{target}/rejected")
     summary = {
         "output": target,
@@ -315,12 +362,14 @@ def run(
         "documents": stored.count(),
         "duplicates": duplicates,
         "events": spark.read.parquet(f"{target}/events").count(),
+        **corpus_counts,
         "rejected": rejected_rows.count(),
         "rejected_sample": [
             {"input": r["origin"], "reason": r["reason"]} for r in rejected_rows.limit(REJECTED_SAMPLE).collect()
         ],
         "seconds": round(time.monotonic() - started, 1),
         "session_seconds": round(session_s, 1),  # JVM start: a fixed cost per run, not per document
+        "corpus_seconds": round(corpus_s, 1),  # near-duplicates and stories
         # Python workers' CPU seconds (retried tasks count twice): what sizing a cluster needs
         "cpu_seconds": {"read": round(read_cpu.value, 1), "analyze": round(analyze_cpu.value, 1)},
     }
