@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import random
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import psycopg
 import pyarrow.parquet as pq
@@ -23,7 +28,8 @@ from newstrace.records import (
     TimeExpr,
 )
 from newstrace.store import EventFilter, UnsupportedDatabase, open_store
-from newstrace.store.base import TABLES
+from newstrace.store import sqlite as sqlite_store
+from newstrace.store.base import TABLES, analysis_rows
 
 
 def make_analysis(doc_id: str, published: str = "2024-11-17", outlet: str = "wire.example") -> Analysis:
@@ -148,3 +154,140 @@ def test_both_schemas_have_the_same_tables_and_columns(tmp_path: Path, pg_url: s
 def test_unknown_database_url() -> None:
     with pytest.raises(UnsupportedDatabase):
         open_store("mysql://localhost/db")
+
+
+def _bench_corpus() -> ModuleType:
+    """bench/store.py, for its synthetic analyses (many actors, codes, outlets and dates; deterministic)."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "store.py"
+    spec = importlib.util.spec_from_file_location("bench_store", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _expected(docs: list[dict[str, Any]], flt: EventFilter) -> list[tuple[str, str]]:
+    """The events filter's documented meaning, in plain Python: what every query plan must return."""
+
+    def actor_matches(span: dict[str, Any] | None, value: str) -> bool:
+        if not span:
+            return False
+        return (span["code"] or "").startswith(value.upper()) or value.lower() in (span["name"] or "").lower()
+
+    found = []
+    for doc in docs:
+        for row in analysis_rows(doc)["events"]:
+            event = next(e for e in doc["events"] if e["id"] == row["event_id"])
+            if flt.actor and not (
+                actor_matches(event["source"], flt.actor) or actor_matches(event["target"], flt.actor)
+            ):
+                continue
+            if (
+                (flt.cameo and not (row["cameo"] or "").startswith(flt.cameo))
+                or (flt.plover and row["plover"] != flt.plover.upper())
+                or (flt.modality and row["modality"] != flt.modality)
+                or (flt.outlet and doc["document"]["outlet"] != flt.outlet)
+                or (flt.document and row["doc_id"] != flt.document)
+                or (flt.since and row["event_date"] < flt.since)
+                or (flt.until and row["event_date"] > flt.until)
+            ):
+                continue
+            found.append((row["event_date"], row["doc_id"], row["sentence"], row["event_id"]))
+    return [(doc_id, event_id) for _, doc_id, _, event_id in sorted(found)][flt.offset : flt.offset + flt.limit]
+
+
+def test_event_filters_return_exactly_the_documented_matches(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every query plan (one ordered walk, a union of per-code and per-name walks, the broad-actor fallback)
+    returns the same page as the filter's plain meaning, over a corpus where most filters match many events."""
+    bench = _bench_corpus()
+    docs = list(bench.corpus(seed=3, n_docs=120, n_events=840))
+    store = open_store(store_url)
+    store.write(docs)
+    rng = random.Random(5)
+    filters = [
+        EventFilter(actor="rus"),  # code prefix (RUS, RUSGOV, RUSMIL, RUSCOP) and names ("Russian government")
+        EventFilter(actor="Ukrainian"),  # names only, capitalised as written
+        EventFilter(actor="IGONAT", cameo="19", limit=5),
+        EventFilter(actor="U", offset=20, limit=30),  # matches source and target of many events: each listed once
+        EventFilter(actor="nobody at all"),
+        EventFilter(actor="%"),
+        EventFilter(outlet=bench.OUTLETS[2], limit=1000),
+        EventFilter(outlet=bench.OUTLETS[3], cameo="1", plover="fight", offset=2, limit=4),
+        EventFilter(actor="isr", outlet=bench.OUTLETS[0], since="2023-06-01", until="2024-06-30"),
+        EventFilter(modality="reported", since="2024-01-01", limit=1000),
+        EventFilter(document=docs[7]["document"]["id"]),
+    ]
+    for _ in range(20):
+        filters.append(
+            EventFilter(
+                actor=rng.choice([None, rng.choice(list(bench.ACTORS))[: rng.choice((2, 3, 6))]]),
+                cameo=rng.choice([None, "0", "19", "112"]),
+                outlet=rng.choice([None, *bench.OUTLETS[:4]]),
+                modality=rng.choice([None, "asserted"]),
+                limit=rng.choice((3, 50)),
+                offset=rng.choice((0, 7)),
+            )
+        )
+    for flt in filters:
+        expected = _expected(docs, flt)
+        got = [(e["doc_id"], e["id"]) for e in store.events(flt)]
+        assert got == expected, flt
+        with monkeypatch.context() as patch:
+            patch.setattr(sqlite_store, "MAX_ACTOR_BRANCHES", 0)
+            assert [(e["doc_id"], e["id"]) for e in store.events(flt)] == expected, flt
+    assert len(_expected(docs, filters[0])) > 50 and len(_expected(docs, filters[3])) == 30  # not trivially empty
+    [event, *_] = store.events(EventFilter(outlet=bench.OUTLETS[2]))
+    assert event["outlet"] == bench.OUTLETS[2] and event["url"].startswith("https://")
+    store.close()
+
+
+def _database_at_0004(url: str, analyses: list[Analysis]) -> None:
+    """A database as migrations 0001–0004 left it, with rows as the code of that time wrote them (no outlet on
+    events, no actor lookup tables)."""
+    if url.startswith("sqlite:///"):
+        conn: Any = sqlite3.connect(url.removeprefix("sqlite:///"))
+        mark = "?"
+        scripts = [(v, sqlite_store._split_sql(script)) for v, script in sqlite_store.migrations()]
+    else:
+        conn = psycopg.connect(url, autocommit=True)
+        mark = "%s"
+        folder = resources.files("newstrace.store").joinpath("migrations", "postgres")
+        files = sorted(e.name for e in folder.iterdir() if e.name.endswith(".sql"))
+        scripts = [(int(name[:4]), [folder.joinpath(name).read_text("utf-8")]) for name in files]
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY)")
+    for version, statements in scripts:
+        if version <= 4:
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"INSERT INTO schema_version VALUES ({mark})", (version,))
+    for analysis in analyses:
+        for table, rows in analysis_rows(analysis).items():
+            for row in rows:
+                names, marks = ",".join(f'"{c}"' for c in row), ",".join([mark] * len(row))
+                conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+    conn.commit()
+    conn.close()
+
+
+def test_migration_0005_upgrades_a_0004_database(store_url: str) -> None:
+    """Opening a database of the previous schema keeps every row and backfills events.outlet and the actor lookup."""
+    old = [make_analysis("d1"), make_analysis("d2", "2024-11-20", "other.example")]
+    _database_at_0004(store_url, old)
+    store = open_store(store_url)
+    assert store.schema_version == 5
+    assert {k: store.stats()[k] for k in ("documents", "events", "actors", "times")} == {
+        "documents": 2,
+        "events": 2,
+        "actors": 2,
+        "times": 2,
+    }
+    assert store.document("d2") == json.loads(analysis_rows(old[1])["documents"][0]["analysis"])
+    outlets = dict(store.conn.execute("SELECT doc_id, outlet FROM events").fetchall())
+    assert outlets == {"d1": "wire.example", "d2": "other.example"}
+    assert sorted(r[0] for r in store.conn.execute("SELECT code FROM actor_codes")) == ["RUS", "UKR"]
+    assert [e["doc_id"] for e in store.events(EventFilter(outlet="other.example"))] == ["d2"]
+    assert [e["outlet"] for e in store.events(EventFilter(actor="ukraine"))] == ["wire.example", "other.example"]
+    assert store.write([make_analysis("d3", outlet="third.example")]) == 1  # and the new write path works on it
+    assert [e["doc_id"] for e in store.events(EventFilter(outlet="third.example", actor="RU"))] == ["d3"]
+    assert "outlet" not in next(store.rows("events"))  # the export schema is unchanged
+    store.close()

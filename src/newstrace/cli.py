@@ -279,7 +279,9 @@ def _flat_event(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-ActorOption = Annotated[str | None, typer.Option(help="Source or target code prefix (RUS, USAGOV) or name.")]
+ActorOption = Annotated[
+    str | None, typer.Option(help="Source or target code prefix (RUS, USAGOV) or part of a name (any case).")
+]
 CameoOption = Annotated[str | None, typer.Option(help="CAMEO code prefix (19 = all fights).")]
 PloverOption = Annotated[str | None, typer.Option(help="PLOVER category (ASSAULT).")]
 LimitOption = Annotated[int, typer.Option(min=1, max=100_000)]

@@ -30,7 +30,10 @@ Blank = BeforeValidator(_blank_is_none)
 Modality = Literal["asserted", "reported", "hedged", "denied", "future", "negated", "hypothetical"]
 MODALITIES: tuple[str, ...] = get_args(Modality)
 
-ActorQ = Annotated[str | None, Query(max_length=100, description="Source or target code prefix (RUS, USAGOV) or name.")]
+ActorQ = Annotated[
+    str | None,
+    Query(max_length=100, description="Source or target code prefix (RUS, USAGOV) or part of a name (any case)."),
+]
 CameoQ = Annotated[str | None, Query(pattern=r"^\d{0,4}$", description="CAMEO code prefix (19 = all fights).")]
 PloverQ = Annotated[str | None, Query(pattern=r"^[A-Za-z_]{0,40}$", description="PLOVER category (ASSAULT).")]
 ModalityQ = Annotated[Modality | None, Blank, Query(description="How sure the text is about the event.")]

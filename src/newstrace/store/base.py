@@ -17,7 +17,9 @@ TABLES = ("documents", "actors", "events", "quotes", "times", "places", "framing
 class EventFilter:
     """Filters shared by ``newstrace events``, the HTTP API and exports. Dates are ISO ``YYYY-MM-DD``."""
 
-    actor: str | None = None  # code prefix (RUS, RUSGOV) or name substring, source or target
+    #: Source or target: code prefix (``RUS`` matches RUS, RUSGOV, RUSMIL; compared upper-cased) or name substring
+    #: (``russia`` matches "Russian government"; case-insensitive on both backends).
+    actor: str | None = None
     cameo: str | None = None  # code prefix: "19" matches 190, 193, 1951
     plover: str | None = None
     modality: str | None = None
@@ -34,18 +36,31 @@ def _like_literal(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def dyad_clauses(flt: EventFilter, alias: str) -> tuple[list[str], list[Any]]:
-    """SQL conditions for the filters events and stories share (actor, CAMEO prefix, PLOVER) on table ``alias``."""
+def code_prefix_pattern(actor: str) -> str:
+    """The ``LIKE`` pattern of the actor filter's code side: the value, upper-cased, as a literal prefix."""
+    return f"{_like_literal(actor).upper()}%"
+
+
+def name_substring_pattern(actor: str) -> str:
+    """The ``LIKE`` pattern of the actor filter's name side: the value as a literal substring."""
+    return f"%{_like_literal(actor)}%"
+
+
+def dyad_clauses(flt: EventFilter, alias: str, ilike: str = "LIKE") -> tuple[list[str], list[Any]]:
+    """SQL conditions for the filters events and stories share (actor, CAMEO prefix, PLOVER) on table ``alias``.
+
+    ``ilike`` is the backend's case-insensitive ``LIKE`` (SQLite's ``LIKE`` is; PostgreSQL's is ``ILIKE``), used
+    for names so ``--actor russia`` means the same on both.
+    """
     where: list[str] = []
     args: list[Any] = []
     if flt.actor:
-        like = " ESCAPE '\\'"
+        esc = " ESCAPE '\\'"
         where.append(
-            f"({alias}.source_code LIKE ?{like} OR {alias}.target_code LIKE ?{like} "
-            f"OR {alias}.source_name LIKE ?{like} OR {alias}.target_name LIKE ?{like})"
+            f"({alias}.source_code LIKE ?{esc} OR {alias}.target_code LIKE ?{esc} "
+            f"OR {alias}.source_name {ilike} ?{esc} OR {alias}.target_name {ilike} ?{esc})"
         )
-        literal = _like_literal(flt.actor)
-        args += [f"{literal.upper()}%"] * 2 + [f"%{literal}%"] * 2
+        args += [code_prefix_pattern(flt.actor)] * 2 + [name_substring_pattern(flt.actor)] * 2
     if flt.cameo:
         where.append(f"{alias}.cameo LIKE ? ESCAPE '\\'")
         args.append(f"{_like_literal(flt.cameo)}%")

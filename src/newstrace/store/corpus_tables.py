@@ -61,6 +61,7 @@ class CorpusTables:
     """Mixed into ``SQLiteStore``; expects ``self.conn`` (autocommit mode, explicit transactions)."""
 
     conn: sqlite3.Connection
+    ilike: str
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -221,19 +222,18 @@ class CorpusTables:
 
     def story_rows(self, flt: EventFilter) -> list[dict[str, Any]]:
         """Stories matching the same filters as ``events`` (a story matches if one of its mentions does)."""
-        where, args = dyad_clauses(flt, "s")
+        where, args = dyad_clauses(flt, "s", self.ilike)
         if flt.since:
             where.append("s.date >= ?")
             args.append(flt.since)
         if flt.until:
             where.append("s.date <= ?")
             args.append(flt.until)
-        for col, value in (("e.modality", flt.modality), ("d.outlet", flt.outlet), ("se.doc_id", flt.document)):
+        for col, value in (("e.modality", flt.modality), ("e.outlet", flt.outlet), ("se.doc_id", flt.document)):
             if value:
                 where.append(
                     "EXISTS (SELECT 1 FROM story_events se JOIN events e ON e.doc_id = se.doc_id "
-                    f"AND e.event_id = se.event_id JOIN documents d ON d.id = se.doc_id "
-                    f"WHERE se.story_id = s.id AND {col} = ?)"
+                    f"AND e.event_id = se.event_id WHERE se.story_id = s.id AND {col} = ?)"
                 )
                 args.append(value)
         sql = (

@@ -66,6 +66,7 @@ class PostgresStore(SQLiteStore):
     """``--db postgresql://user@host:port/dbname``. Shares every query with the SQLite store except search."""
 
     dialect = "postgres"
+    ilike = "ILIKE"  # PostgreSQL's LIKE is case-sensitive; names match as on SQLite
 
     def __init__(self, url: str) -> None:
         self.path = url
@@ -94,6 +95,7 @@ class PostgresStore(SQLiteStore):
         """
         with self.conn.raw.transaction():
             new, children = self._insert_documents(analyses)
+            self._insert_actor_keys(children["events"])
             with self.conn.raw.cursor() as cursor:
                 for table, rows in children.items():
                     if rows:

@@ -10,8 +10,22 @@ from typing import Any
 
 from newstrace.records import Analysis
 
-from .base import TABLES, EventFilter, analysis_rows, dyad_clauses, event_row_to_dict
+from .base import (
+    TABLES,
+    EventFilter,
+    analysis_rows,
+    code_prefix_pattern,
+    dyad_clauses,
+    event_row_to_dict,
+    name_substring_pattern,
+)
 from .corpus_tables import CorpusTables
+
+#: The listing order of events (the key of every *_order index) and the columns that identify an event in it.
+_ORDER = "event_date, doc_id, sentence, event_id"
+_KEYS = "e.event_date, e.doc_id, e.sentence, e.event_id"
+#: Above this many (side, code or name) walks, an actor filter is one ordered walk testing every row instead.
+MAX_ACTOR_BRANCHES = 64
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -25,6 +39,9 @@ def migrations() -> list[tuple[int, str]]:
 
 
 class SQLiteStore(CorpusTables):
+    #: Case-insensitive LIKE: SQLite's own LIKE is (for ASCII).
+    ilike = "LIKE"
+
     def __init__(self, path: str) -> None:
         self.path = path
         self.conn = sqlite3.connect(path, timeout=60, isolation_level=None)
@@ -80,6 +97,7 @@ class SQLiteStore(CorpusTables):
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             new, children = self._insert_documents(analyses)
+            self._insert_actor_keys(children["events"])
             for table, rows in children.items():
                 if rows:
                     cols = _columns(rows)
@@ -103,9 +121,23 @@ class SQLiteStore(CorpusTables):
             [doc_row] = tables.pop("documents")
             if self._insert(table="documents", row=doc_row, on_conflict="ON CONFLICT (id) DO NOTHING"):
                 new += 1
+                for event in tables["events"]:
+                    event["outlet"] = doc_row["outlet"]  # denormalised (0005): outlet filters need no join
                 for table, rows in tables.items():
                     children[table].extend(rows)
         return new, children
+
+    def _insert_actor_keys(self, events: list[dict[str, Any]]) -> None:
+        """Add the batch's new source/target codes and names to actor_codes and actor_names (the actor filter's
+        lookup). Sorted, so concurrent PostgreSQL writers take the rows' locks in one order and cannot deadlock."""
+        for table, column in (("actor_codes", "code"), ("actor_names", "name")):
+            values = sorted({e[f"{side}_{column}"] for e in events for side in ("source", "target")} - {None})
+            for i in range(0, len(values), 500):
+                chunk = values[i : i + 500]
+                self.conn.execute(
+                    f"INSERT INTO {table} ({column}) VALUES {','.join(['(?)'] * len(chunk))} ON CONFLICT DO NOTHING",
+                    chunk,
+                )
 
     def _insert(self, table: str, row: dict[str, Any], on_conflict: str = "") -> int:
         cols = ",".join(f'"{c}"' for c in row)
@@ -146,14 +178,51 @@ class SQLiteStore(CorpusTables):
         }
 
     def events(self, flt: EventFilter) -> list[dict[str, Any]]:
-        where, args = dyad_clauses(flt, "e")
-        for col, value in (
-            ("e.modality", flt.modality),
-            ("d.outlet", flt.outlet),
-            ("e.doc_id", flt.document),
-        ):
+        """One page of matching events in (event_date, doc_id, sentence, event_id) order.
+
+        Keys are found first (index-only), then only the page's rows are read. Without an actor filter one query
+        walks the best index (events_order, or the outlet or PLOVER one) and stops at the page's end. An actor
+        filter is a union: for each code with the prefix and each name containing the value (looked up in
+        actor_codes / actor_names), on each side, an ordered walk of that column's index that stops after
+        ``offset + limit`` matches; the page is cut from their union. (A single query with the OR of prefix and
+        substring matches has no index in date order and walks all events until the page fills; see 0005.)
+        """
+        where, args = self._event_conditions(flt)
+        page = [flt.limit, flt.offset]
+        if not flt.actor:
+            keys = f"SELECT {_KEYS} FROM events e{_where(where)} ORDER BY {_ORDER} LIMIT ? OFFSET ?"
+            params = [*args, *page]
+        else:
+            branches = self._actor_branches(flt.actor)
+            if not branches:
+                return []
+            if len(branches) <= MAX_ACTOR_BRANCHES:
+                parts, params = [], []
+                for i, (column, value) in enumerate(branches):
+                    parts.append(
+                        f"SELECT * FROM (SELECT {_KEYS} FROM events e{_where([f'e.{column} = ?', *where])} "
+                        f"ORDER BY {_ORDER} LIMIT ?) AS b{i}"
+                    )
+                    params += [value, *args, flt.offset + flt.limit]
+                keys = " UNION ".join(parts) + f" ORDER BY {_ORDER} LIMIT ? OFFSET ?"
+                params += page
+            else:  # a very broad value (a one-letter prefix): one walk in order, testing every row
+                actor, actor_args = dyad_clauses(EventFilter(actor=flt.actor), "e", self.ilike)
+                keys = f"SELECT {_KEYS} FROM events e{_where([*actor, *where])} ORDER BY {_ORDER} LIMIT ? OFFSET ?"
+                params = [*actor_args, *args, *page]
+        sql = (
+            f"SELECT e.*, d.url FROM ({keys}) AS k JOIN events e ON e.doc_id = k.doc_id AND e.event_id = k.event_id "
+            f"JOIN documents d ON d.id = e.doc_id ORDER BY {_KEYS}"
+        )
+        rows = self.conn.execute(sql, params).fetchall()
+        return [event_row_to_dict(dict(r)) for r in rows]
+
+    def _event_conditions(self, flt: EventFilter) -> tuple[list[str], list[Any]]:
+        """Conditions on ``events e`` for every filter but the actor, all on columns the *_order indexes carry."""
+        where, args = dyad_clauses(EventFilter(cameo=flt.cameo, plover=flt.plover), "e")
+        for column, value in (("modality", flt.modality), ("outlet", flt.outlet), ("doc_id", flt.document)):
             if value:
-                where.append(f"{col} = ?")
+                where.append(f"e.{column} = ?")
                 args.append(value)
         if flt.since:
             where.append("e.event_date >= ?")
@@ -161,13 +230,21 @@ class SQLiteStore(CorpusTables):
         if flt.until:
             where.append("e.event_date <= ?")
             args.append(flt.until)
-        sql = (
-            "SELECT e.*, d.outlet, d.url FROM events e JOIN documents d ON d.id = e.doc_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY e.event_date, e.doc_id, e.sentence, e.event_id LIMIT ? OFFSET ?"
-        )
-        rows = self.conn.execute(sql, [*args, flt.limit, flt.offset]).fetchall()
-        return [event_row_to_dict(dict(r)) for r in rows]
+        return where, args
+
+    def _actor_branches(self, actor: str) -> list[tuple[str, str]]:
+        """(column, value) for every stored code the actor filter's prefix matches and every name it is part of."""
+        codes = self.conn.execute(
+            "SELECT code FROM actor_codes WHERE code LIKE ? ESCAPE '\\' ORDER BY code", (code_prefix_pattern(actor),)
+        ).fetchall()
+        names = self.conn.execute(
+            f"SELECT name FROM actor_names WHERE name {self.ilike} ? ESCAPE '\\' ORDER BY name",
+            (name_substring_pattern(actor),),
+        ).fetchall()
+        return [
+            *((f"{side}_code", r[0]) for r in codes for side in ("source", "target")),
+            *((f"{side}_name", r[0]) for r in names for side in ("source", "target")),
+        ]
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """FTS5 search; the query is quoted term by term so user input is never FTS5 syntax."""
@@ -245,10 +322,17 @@ class SQLiteStore(CorpusTables):
             "text, removed, author, outlet, crawl_date, content_hash, input_format, origin, ingested_at"
         )
         for row in self.conn.execute(f"SELECT {columns} FROM {table}"):
-            yield dict(row)
+            found = dict(row)
+            if table == "events":
+                del found["outlet"]  # a copy of the document's (0005); the export schema keeps it on documents
+            yield found
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _where(conditions: list[str]) -> str:
+    return " WHERE " + " AND ".join(conditions) if conditions else ""
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:
