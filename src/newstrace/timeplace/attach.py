@@ -140,8 +140,9 @@ def _publication_time(times: list[TimeExpr], doc: Doc, published: dt.date | None
     if published is None:
         return None
     value = published.isoformat()
+    text = doc.text  # a property that joins every token: once, not once per time expression
     for time in times:
-        after = doc.text[time.end : time.end + 3].lstrip(" ,")
+        after = text[time.end : time.end + 3].lstrip(" ,")
         if time.value == value and time.start < _DATELINE_CHARS and after.startswith(_DATELINE_NEXT):
             return TimeExpr(time.text, time.start, time.end, "DATE", value, "publication", "publication-date+dateline")
     return TimeExpr("", -1, -1, "DATE", value, "publication", "publication-date")

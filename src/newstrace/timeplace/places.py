@@ -546,19 +546,24 @@ def _candidates(doc: Doc, gaz: Gazetteer, known_orgs: list[tuple[int, int]]) -> 
         if ent.label_ in ("ORG", "FAC", "PERSON", "WORK_OF_ART", "EVENT", "LOC")
         for i in range(ent.start, ent.end)
     }
+    # Token texts and trailing spaces as plain lists: n-gram keys are joined from them, and a spaCy Span is made
+    # only for a name the gazetteer knows (making one per n-gram was most of this stage's cost).
+    words = [tok.text for tok in doc]
+    spaces = [tok.whitespace_ for tok in doc]
     for i, tok in enumerate(doc):
         if not tok.is_title and not (tok.is_upper and len(tok) > 1):
             continue
-        two = doc[i : i + 2].text if i + 1 < len(doc) else ""
+        two = words[i] + spaces[i] + words[i + 1] if i + 1 < len(doc) else ""
         if (two in gaz.demonyms or tok.text in gaz.demonyms) and i not in named:
             found.append((doc[i : i + 2] if two in gaz.demonyms else doc[i : i + 1], "demonym"))
         for size in range(min(_MAX_NGRAM, len(doc) - i), 0, -1):
-            span = doc[i : i + size]
-            if not span[-1].text[:1].isupper() and span[-1].text not in ("'s",):
+            last = words[i + size - 1]
+            if not last[:1].isupper() and last != "'s":
                 continue
-            key = normalise(span.text)
+            key = normalise("".join(words[k] + spaces[k] for k in range(i, i + size - 1)) + last)
             if key not in gaz.matchable:
                 continue
+            span = doc[i : i + size]
             inside_other = any(j in blocked for j in range(span.start, span.end))
             if (i, i + size) in persons and _prominent(gaz, key):
                 inside_other = False  # the small model's "PERSON" Kyiv or Tbilisi
