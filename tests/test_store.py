@@ -6,6 +6,7 @@ import importlib.util
 import json
 import random
 import sqlite3
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -119,6 +120,25 @@ def test_concurrent_writers_store_each_document_once(store_url: str) -> None:
     store = open_store(store_url)
     assert stored == 45 and store.stats()["documents"] == 45 and store.stats()["events"] == 45
     store.close()
+
+
+def test_stores_opened_together_on_a_new_sqlite_file(tmp_path: Path) -> None:
+    """Was: "database is locked" from the WAL switch when a second process opened the file mid-migration."""
+    for round_ in range(40):
+        url = f"sqlite:///{tmp_path / f'new{round_}.db'}"
+        start = threading.Barrier(4)
+        with ThreadPoolExecutor(4) as pool:
+            versions = list(pool.map(_open_and_close, [url] * 4, [start] * 4))
+        assert len(set(versions)) == 1 and versions[0] >= 5
+
+
+def _open_and_close(url: str, start: threading.Barrier) -> int:
+    start.wait()
+    store = open_store(url)
+    try:
+        return store.schema_version
+    finally:
+        store.close()
 
 
 def test_exports_round_trip(tmp_path: Path) -> None:

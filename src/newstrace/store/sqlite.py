@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any
@@ -48,9 +49,24 @@ class SQLiteStore(CorpusTables):
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         if path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._switch_to_wal()
             self.conn.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
+
+    def _switch_to_wal(self, patience_s: float = 60.0) -> None:
+        """WAL mode, so readers never block the writer. SQLite answers "database is locked" at once, without its
+        busy timeout, when another connection is switching or migrating the same new file (two ``ingest``
+        processes started together on a new database), so the switch is retried for as long as a write would wait.
+        """
+        deadline = time.monotonic() + patience_s
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _migrate(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
