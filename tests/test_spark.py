@@ -147,6 +147,23 @@ def test_input_index_finds_the_argument_a_file_came_from() -> None:
     assert spark.input_index("file:/elsewhere.txt", inputs) == 4
 
 
+def test_local_warc_files_are_streamed_by_the_read_stage(tmp_path: Path) -> None:
+    """A local file reaches the executor as a path and is read as ``ingest`` reads it: a WARC larger than
+    ``--max-bytes`` streams record by record; the same bytes handed over whole (a remote file) hit the limit."""
+    from newstrace.extract import Extractor
+    from newstrace.ingest import ReadOptions
+    from newstrace.spark import _staged_rows
+
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes((DEMO / "warc" / "demo.warc.gz").read_bytes())
+    options = ReadOptions(max_bytes=6000)  # under the archive's 17 KB, over each record
+    streamed = list(_staged_rows(f"file:{warc}", None, options, Extractor(), 0))
+    assert len(streamed) > 3 and all("payload" in row for row in streamed), streamed
+    assert [row["input_record"] for row in streamed] == list(range(len(streamed)))
+    whole = list(_staged_rows(str(warc), warc.read_bytes(), options, Extractor(), 0))
+    assert any("exceeds the limit" in row.get("reason", "") for row in whole)
+
+
 def test_events_schema_matches_the_export_schema() -> None:
     """The Spark events table has exactly the columns, in order, that the stores and exports use."""
     rows = analysis_rows(analyze(TEXT, published="2024-11-20"))["events"]

@@ -6,8 +6,10 @@ alike. This is the only module that imports pyspark, and only when called, so th
 
 The driver only lists files. Two stages run on the executors:
 
-1. read: each input file (a ``binaryFile`` row: path + bytes) goes through ``ingest.read_bytes`` and main-text
-   extraction, exactly as ``ingest`` reads it; unreadable inputs become ``rejected`` rows;
+1. read: each input file goes through ``ingest``'s readers and main-text extraction, exactly as ``ingest`` reads
+   it: a local file is opened by the executor (``ingest.read_path``: a WARC is streamed record by record, any
+   size), a remote one arrives as a ``binaryFile`` row (path + bytes, up to ``max_bytes``) for
+   ``ingest.read_bytes``; unreadable inputs become ``rejected`` rows;
 2. analyse: the extracted documents, de-duplicated by id and spread evenly over ``partitions`` (one WARC or
    JSONL file can hold thousands of articles, so files alone balance badly), are parsed by one spaCy model per
    Python worker (``pipeline.get_nlp`` is cached per process and Spark reuses its Python workers).
@@ -50,7 +52,7 @@ import pyarrow as pa
 from newstrace import pipeline
 from newstrace.corpus.load import ORDER_COLUMNS
 from newstrace.extract import ExtractionError, Extractor
-from newstrace.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_bytes
+from newstrace.ingest import DEFAULT_MAX_BYTES, ReadOptions, read_bytes, read_path
 from newstrace.records import AnalysisWarning, Document, Rejected
 from newstrace.store.base import analysis_rows
 
@@ -171,11 +173,17 @@ def input_index(path: str, inputs: list[str]) -> int:
 
 
 def _staged_rows(
-    path: str, content: bytes, options: ReadOptions, extractor: Extractor, index: int
+    path: str, content: bytes | None, options: ReadOptions, extractor: Extractor, index: int
 ) -> Iterator[dict[str, Any]]:
-    """One file's articles, extracted as ``ingest`` extracts them; a rejection is a row with a reason."""
-    where = {"input_index": index, "input_file": _local_path(path)}
-    for record, item in enumerate(read_bytes(_local_path(path), content, options)):
+    """One file's articles, extracted as ``ingest`` extracts them; a rejection is a row with a reason.
+
+    A local file comes without ``content``: it is read here exactly as ``ingest`` reads it (``read_path``), so a
+    WARC is streamed record by record, whatever its size, instead of arriving whole in an Arrow batch.
+    """
+    local = _local_path(path)
+    where = {"input_index": index, "input_file": local}
+    sources = read_bytes(local, content, options) if content is not None else read_path(local, options)
+    for record, item in enumerate(sources):
         if isinstance(item, Rejected):
             yield {"origin": item.origin, "reason": item.reason}
             continue
@@ -199,7 +207,9 @@ def _read_stage(options: ReadOptions, inputs: list[str], cpu: Any) -> Any:
         extractor = Extractor()
         rows: list[dict[str, Any]] = []
         for batch in batches:
-            for path, content in zip(batch["path"].to_pylist(), batch["content"].to_pylist(), strict=True):
+            paths = batch["path"].to_pylist()
+            contents = batch["content"].to_pylist() if "content" in batch.schema.names else [None] * len(paths)
+            for path, content in zip(paths, contents, strict=True):
                 for row in _staged_rows(path, content, options, extractor, input_index(path, inputs)):
                     rows.append(row)
                     if len(rows) >= STAGED_BATCH:  # a 1 GB WARC holds tens of thousands of articles
@@ -317,15 +327,19 @@ def run(
         if found
         else spark.createDataFrame([], "path string, length long, content binary")
     )
-    # binaryFile pushes the length filter down, so files over the limit are never read into memory.
-    too_large = files.where(F.col("length") > max_bytes).select(
+    # Local files are only listed here and read by the executors themselves, as ``ingest`` reads them (WARC
+    # streamed, any size; other files up to the limit). Remote files (HDFS, S3) come through binaryFile, which
+    # pushes the length filter down, so files over the limit are never read into memory.
+    local = F.col("path").startswith("file:")
+    too_large = files.where(~local & (F.col("length") > max_bytes)).select(
         F.col("path").alias("origin"),
         F.format_string("file too large (%,d bytes > limit %,d)", F.col("length"), F.lit(max_bytes)).alias("reason"),
     )
+    read = _read_stage(options, found, read_cpu)
+    remote = files.where(~local & (F.col("length") <= max_bytes)).select("path", "content")
     staged = (
-        files.where(F.col("length") <= max_bytes)
-        .select("path", "content")
-        .mapInArrow(_read_stage(options, found, read_cpu), staged_schema)
+        remote.mapInArrow(read, staged_schema)
+        .unionByName(files.where(local).select("path").mapInArrow(read, staged_schema))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     try:
