@@ -154,15 +154,18 @@ def analyze_documents(
     language = get_nlp(model)
 
     def texts() -> Iterator[tuple[str, tuple[Document, list[AnalysisWarning]] | Rejected]]:
-        for item in items:  # rejected and over-long items go through the pipe empty, to keep input order
-            long = not isinstance(item, Rejected) and len(item[0].text) > MAX_PARSE_CHARS
-            yield ("", item) if isinstance(item, Rejected) or long else (item[0].text, item)
+        for item in items:  # rejected, over-long and non-English items go through the pipe empty, in order
+            parse = not isinstance(item, Rejected) and item[0].language == "en" and len(item[0].text) <= MAX_PARSE_CHARS
+            yield (item[0].text, item) if parse else ("", item)
 
     for doc, item in language.pipe(texts(), as_tuples=True, batch_size=batch_size):
         if isinstance(item, Rejected):
             yield item
             continue
         document, warnings = item
+        if document.language != "en":  # stored and marked (a "not-english" warning), never coded
+            yield Analysis(document=document, warnings=warnings)
+            continue
         limit = time_limit_for(document.text)
         try:
             with _time_limit(limit):

@@ -23,6 +23,7 @@ from trafilatura.settings import Document as PageExtract
 from newstrace.records import AnalysisWarning, Document, Source
 
 from .dates import find_text_date, normalise_date
+from .language import detect_language, shares
 
 #: Longest article text analysed. Far above any news article (a long feature is ~100k characters); what exceeds
 #: it is a dump or an attack, and parsing it would stall a batch for minutes.
@@ -142,8 +143,19 @@ class Extractor:
                     "no publication date in the input, metadata or text; relative times stay unanchored",
                 )
             )
+        language = detect_language(text)
+        if language != "en":
+            found, sampled = shares(text)
+            warnings.append(
+                AnalysisWarning(
+                    "not-english",
+                    f"the text reads as {language!r}, not English (English stop words are {found['en']:.0%} of its "
+                    f"first {sampled} words): it is stored, but no actors, events, quotes, times or places are coded",
+                )
+            )
         document = Document(
             id=source.id or document_id(text, source.url),
+            language=language,
             text=text,
             url=source.url,
             title=title,
