@@ -57,6 +57,12 @@ def test_stance_lexicons_load() -> None:
     assert lex.adjectives["critical"] == {"of"} and "clause" in lex.adjectives["sure"]
     assert lex.verbs["believe"].modality == "hedged" and lex.verbs["want"].cls == "intention"
     assert "know" in lex.fillers
+    assert lex.nested_classes == {"speech"}
+
+
+def test_nested_classes_must_be_known_classes() -> None:
+    with pytest.raises(lexicon.LexiconError):
+        lexicon._nested_classes({"classes": {"speech": "reported"}, "nested_classes": ["belief"]})
 
 
 def test_bad_adjective_entry_is_rejected() -> None:

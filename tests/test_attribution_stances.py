@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from newstrace.attribution import find_quotes, outermost
+from newstrace.attribution import attribute_events, find_quotes, outermost
 from newstrace.nlp import load_model
-from newstrace.records import Quote
+from newstrace.records import CodedSpan, Event, Quote
+from newstrace.records import Span as CharSpan
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +47,43 @@ def test_attitude_adjective_after_copula(nlp: Language) -> None:
     assert quote.speaker is not None and quote.speaker.text == "Graham"
 
 
-def test_nested_attribution_is_kept_but_outermost_drops_it(nlp: Language) -> None:
-    text = "Aides said Obama hopes that his successor will push for the same goals."
+def test_nested_reporting_chain_is_kept_but_outermost_drops_it(nlp: Language) -> None:
+    text = "Aides said the senator told donors that his successor will push for the same goals."
     found = find_quotes(nlp(text), [])
     cues = {q.cue.text for q in found if q.cue is not None}
-    assert {"said", "hopes"} <= cues  # chains and event modality need the inner one
+    assert {"said", "told"} <= cues  # a reporting chain: chains need the inner source
     top = outermost(found)
     assert [q.cue.text for q in top if q.cue is not None] == ["said"]
-    assert top[0].content.text.startswith("Obama hopes that")
+    assert top[0].content.text.startswith("the senator told donors")
+
+
+def test_nested_belief_is_content_and_keeps_its_hedge(nlp: Language) -> None:
+    """PolNeAR annotates only the outer attribution; the inner belief still hedges the events under it."""
+    text = "Aides said Obama hopes that his successor will push for the same goals."
+    doc = nlp(text)
+    found = find_quotes(doc, [])
+    assert [q.cue.text for q in found if q.cue is not None] == ["said"]
+    start = text.index("push")
+    trigger = CharSpan("push", start, start + 4)
+    push = Event("e1", 0, trigger, CodedSpan("x", 0, 1), None, "0", "X", "asserted", trigger, "test")
+    attribute_events(doc, [push], found, [])
+    assert push.modality == "hedged"
+    assert push.attribution is not None and push.attribution.cue is not None and push.attribution.cue.text == "said"
+
+
+def test_nested_denial_still_denies_the_events_under_it(nlp: Language) -> None:
+    text = "Officials said Moscow denied that troops fired on the town."
+    doc = nlp(text)
+    start = text.index("fired")
+    trigger = CharSpan("fired", start, start + 5)
+    fired = Event("e1", 0, trigger, CodedSpan("x", 0, 1), None, "0", "X", "asserted", trigger, "test")
+    attribute_events(doc, [fired], find_quotes(doc, []), [])
+    assert fired.modality == "denied"
+
+
+def test_nested_same_speaker_intention_is_not_a_second_attribution(nlp: Language) -> None:
+    found = find_quotes(nlp("He said he wants to put the money to good use."), [])
+    assert [q.cue.text for q in found if q.cue is not None] == ["said"]
 
 
 def test_outermost_keeps_direct_quotes(nlp: Language) -> None:

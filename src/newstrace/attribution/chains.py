@@ -130,6 +130,29 @@ def cue_modality(tok: Token | None, lex: lexicon.Lexicon) -> str:
     return cue.modality if cue is not None else "reported"
 
 
+def _inner_modality(doc: Doc, trigger_start: int, quote: Quote, lex: lexicon.Lexicon) -> str | None:
+    """hedged/denied from a cue above the trigger inside the content ("Aides said Obama hopes that he will …").
+
+    ``find_quotes`` keeps such beliefs, intentions and denials inside reported content as part of the content, not
+    as attributions of their own, so the event's modality comes from the nearest cue verb or noun above it.
+    """
+    span = _span(doc, trigger_start, trigger_start + 1)
+    if span is None:
+        return None
+    node = span[0]
+    for _ in range(6):
+        if node.head is node:
+            return None
+        node = node.head
+        if not quote.content.start <= node.idx < quote.content.end:
+            return None
+        lemma = node.lemma_.lower()
+        cue = lex.verbs.get(lemma) if node.pos_ == "VERB" else lex.nouns.get(lemma) if node.pos_ == "NOUN" else None
+        if cue is not None:
+            return cue.modality if cue.modality in {"hedged", "denied"} else None
+    return None
+
+
 def _hedged(doc: Doc, trigger_start: int, quote: Quote, cue: Token | None, lex: lexicon.Lexicon) -> bool:
     """A hedge word on the trigger, on a verb above it inside the content, or on the cue itself."""
     span = _span(doc, trigger_start, trigger_start + 1)
@@ -181,6 +204,8 @@ def attribute_events(doc: Doc, events: list[Event], quotes: list[Quote], actors:
         if event.modality in KEEP_MODALITIES:
             continue
         modality = cue_modality(cue, lex)
+        if modality == "reported":
+            modality = _inner_modality(doc, event.trigger.start, quote, lex) or modality
         if modality == "reported" and _hedged(doc, event.trigger.start, quote, cue, lex):
             modality = "hedged"
         event.modality = modality

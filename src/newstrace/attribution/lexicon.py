@@ -51,6 +51,7 @@ class Lexicon:
     adjectives: dict[str, frozenset[str]]
     adverbs: dict[str, str]
     citing: frozenset[str]
+    nested_classes: frozenset[str]
     fillers: frozenset[str]
     hedges: frozenset[str]
     anonymous_heads: dict[str, str | None]
@@ -101,6 +102,13 @@ def _cues(
     if not isinstance(adverbs, dict) or not set(adverbs.values()) <= MODALITIES:
         raise LexiconError("cues.yaml: `adverbs` must map adverb -> modality")
     return verbs, preps, nouns, adverbs
+
+
+def _nested_classes(data: dict[str, Any]) -> frozenset[str]:
+    classes = _strings("cues.yaml", "nested_classes", data.get("nested_classes"))
+    if not classes <= set(data.get("classes") or {}):
+        raise LexiconError("cues.yaml: `nested_classes` must name classes from `classes`")
+    return classes
 
 
 def _stances(data: dict[str, Any]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
@@ -158,6 +166,7 @@ def load() -> Lexicon:
         adjectives=adjectives,
         adverbs=adverbs,
         citing=_strings("cues.yaml", "citing", cues.get("citing")),
+        nested_classes=_nested_classes(cues),
         fillers=_strings("cues.yaml", "fillers", cues.get("fillers")),
         hedges=_strings("hedges.yaml", "words", hedges.get("words")),
         anonymous_heads={str(k).lower(): v for k, v in anon.items()},

@@ -9,9 +9,9 @@ pairs whose gold has a source: the predicted speaker span must overlap it (PolNe
 Actors are not needed for any of these figures, so the Actors stage is not run.
 
 PolNeAR annotates only the top level of nested reporting: none of its 22,023 train and dev attributions has a cue
-inside another attribution's content. The stage keeps nested quotes ("Aides said Obama hopes that …") because
-chains and event modality need them, so the headline figures compare the ``outermost`` view with the gold; the
-``*_all_quotes`` figures score every quote the stage emits, for comparison.
+inside another attribution's content. The stage keeps nested reporting chains ("Aides said the senator told donors
+that …", "according to") because chains need them, so the headline figures compare the ``outermost`` view with the
+gold; the ``*_all_quotes`` figures score every quote the stage emits, for comparison.
 """
 
 from __future__ import annotations
