@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import functools
 import gzip
+import io
 import json
 import os
 import zlib
@@ -27,7 +28,7 @@ from newstrace.extract import ExtractionError, Extractor
 from newstrace.extract.dates import find_text_date, normalise_date
 from newstrace.ingest import FORMATS, ReadOptions, detect_format, read_bytes, read_inputs
 from newstrace.ingest.decode import decode_bytes, safe_url, scrub
-from newstrace.ingest.warc import gunzip_limited
+from newstrace.ingest.warc import InflatingReader, gunzip_limited
 from newstrace.records import Rejected, Source
 
 NASTY = Path(__file__).resolve().parent / "data" / "nasty"
@@ -271,7 +272,38 @@ def test_gzip_bomb_inside_a_warc_record_keeps_earlier_records() -> None:
     good = warc([("http://x.example/1", page(1))])
     got = list(read_bytes("a.warc.gz", good + (NASTY / "gzip-bomb-warc-header.warc.gz").read_bytes(), ReadOptions()))
     assert isinstance(got[0], Source) and got[0].url == "http://x.example/1"
-    assert any("exceeds the limit" in r.reason for r in got if isinstance(r, Rejected))
+    assert any("expands more than 100-fold" in r.reason for r in got if isinstance(r, Rejected))
+
+
+def test_gzip_bomb_file_is_stopped_by_its_expansion_not_read_for_hours(tmp_path: Path) -> None:
+    """A streamed file has no archive-size cap: gzip of blank lines (no long line, ~1000-fold) must still stop."""
+    good = warc([("http://x.example/1", page(1))])
+    path = tmp_path / "blank-bomb.warc.gz"
+    path.write_bytes(good + gzip.compress(b"\r\n" * 20_000_000))  # 40 MB of blank lines in ~40 KB
+    got = list(read_inputs([str(path)], ReadOptions()))
+    assert isinstance(got[0], Source) and got[0].url == "http://x.example/1"
+    assert isinstance(got[-1], Rejected) and "expands more than 100-fold" in got[-1].reason
+
+
+def test_a_record_with_one_long_line_does_not_end_the_archive(tmp_path: Path) -> None:
+    """A one-line payload over the record limit rejects that record; the records after it are still read."""
+    pages = [("http://x.example/1", page(1)), ("http://x.example/2", "<p>" + "x" * 100_000 + "</p>")]
+    pages += [("http://x.example/3", page(3)), ("http://x.example/4", page(4))]
+    path = tmp_path / "long-line.warc.gz"
+    path.write_bytes(warc(pages))
+    got = list(read_inputs([str(path)], ReadOptions(max_bytes=20_000)))
+    assert [s.url for s in got if isinstance(s, Source)] == [
+        "http://x.example/1",
+        "http://x.example/3",
+        "http://x.example/4",
+    ]
+    assert [r.reason for r in got if isinstance(r, Rejected)] == ["record too large (> limit 20,000 bytes)"]
+
+
+def test_a_long_first_header_line_read_in_small_pieces_is_measured_once() -> None:
+    """Was: bytes before the first newline were counted twice, refusing a 7 KB first line as over 8 KB."""
+    reader = InflatingReader(io.BytesIO(b"W" * 7000 + b"\n" + b"rest"), first_line_limit=8192)
+    assert b"".join(iter(lambda: reader.read(3000), b"")).endswith(b"rest") and reader.problem is None
 
 
 def test_content_encoding_bomb_inside_a_warc_record_is_capped() -> None:

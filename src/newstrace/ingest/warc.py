@@ -6,8 +6,8 @@ A truncated or corrupt archive keeps the records read before the damage and repo
 Archives are streamed: a CC-NEWS file is about 1 GB of gzip and 5 GB of WARC, so memory holds one record at a
 time, never the archive. Gzip is decompressed here, not by warcio, so what comes out can be bounded: a few
 kilobytes of gzip can expand to gigabytes (a "gzip bomb"), and warcio would happily read a gigabyte-long header
-line into memory. Two bounds apply: no line may be longer than the per-record limit ``max_bytes`` (a record
-longer than that is rejected anyway), and, for an archive already held in memory (stdin, a Spark row), the
+line into memory. Bounds: gzip may not expand more than 100-fold, no line may be longer than 4x the per-record
+limit ``max_bytes`` (and 256 MB), and, for an archive already held in memory (stdin, a Spark row), the
 decompressed archive may not exceed ``max_bytes`` either.
 """
 
@@ -37,6 +37,11 @@ _MAX_HEADER_LINE = 8192
 _CHUNK = 1 << 16
 # Decompressed bytes kept to tell whether what warcio left unread is only blank padding.
 _TAIL = 1 << 16
+# No line may be longer than 4x the per-record limit, nor than this: a longer one is a header "line" that warcio
+# would read into memory (a record whose one-line payload is merely over the limit is rejected, the archive goes on).
+_MIN_LINE_LIMIT = 256 << 20
+# gzip that expands more than this is a decompression bomb, not news (CC-NEWS WARCs expand about 5-fold).
+_MAX_RATIO = 100
 
 
 class InflatingReader(io.RawIOBase):
@@ -54,20 +59,28 @@ class InflatingReader(io.RawIOBase):
         limit: int | None = None,
         line_limit: int | None = None,
         first_line_limit: int | None = None,
+        max_ratio: int | None = None,
     ) -> None:
         super().__init__()
         self.raw, self.limit, self.line_limit, self.first_line_limit = raw, limit, line_limit, first_line_limit
+        self.max_ratio = max_ratio
         self.problem: str | None = None
         self.total = 0  # decompressed bytes handed out so far
         self.tail = b""  # the last _TAIL of them
-        self._pending = raw.read(_CHUNK)
-        self.gzip = self._pending.startswith(_GZIP_MAGIC)
+        self._raw_read = 0  # compressed bytes read so far
+        self._pending = self._read_raw(_CHUNK)
+        self._gzip = self._pending.startswith(_GZIP_MAGIC)
         self._inflater: zlib._Decompress | None = None
         self._line = 0  # bytes since the last newline
         self._done = False
 
     def readable(self) -> bool:
         return True
+
+    def _read_raw(self, size: int) -> bytes:
+        data = self.raw.read(size)
+        self._raw_read += len(data)
+        return data
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self._more(len(buffer))
@@ -80,14 +93,14 @@ class InflatingReader(io.RawIOBase):
 
     def _more(self, want: int) -> bytes:
         while not self._done and want > 0:
-            if not self.gzip:
-                out = self._pending[:want] or self.raw.read(want)
+            if not self._gzip:
+                out = self._pending[:want] or self._read_raw(want)
                 self._pending = self._pending[len(out) :] if self._pending else b""
                 if not out:
                     return self._stop(None)
                 return self._checked(out)
             if not self._pending:
-                self._pending = self.raw.read(_CHUNK)
+                self._pending = self._read_raw(_CHUNK)
                 if not self._pending:
                     return self._stop("gzip data cut off (truncated archive)" if self._inflater else None)
             if self._inflater is None:  # at a member boundary
@@ -112,7 +125,7 @@ class InflatingReader(io.RawIOBase):
         while self._pending:
             size += len(self._pending)
             junk = junk or bool(self._pending.strip(b"\x00\r\n\t "))
-            self._pending = self.raw.read(_CHUNK)
+            self._pending = self._read_raw(_CHUNK)
         return f"{size:,} bytes of non-gzip data after the last gzip member" if junk else None
 
     def _checked(self, out: bytes) -> bytes:
@@ -120,10 +133,13 @@ class InflatingReader(io.RawIOBase):
         if self.limit is not None and self.total + len(out) > self.limit:
             out = out[: self.limit - self.total]
             self.problem, self._done = f"decompressed size exceeds the limit of {self.limit:,} bytes", True
+        if self.max_ratio and self._gzip and self.total + len(out) > self.max_ratio * self._raw_read + _CHUNK:
+            return self._stop(f"gzip data expands more than {self.max_ratio}-fold (a decompression bomb?)")
         newline = out.rfind(b"\n")
         first_line = self.first_line_limit is not None and self.total == self._line  # no newline seen yet
         self._line = self._line + len(out) if newline < 0 else len(out) - newline - 1
-        if first_line and (out.find(b"\n") if newline >= 0 else self._line) + self.total > self.first_line_limit:
+        first_newline_at = self.total + (out.find(b"\n") if newline >= 0 else len(out))
+        if first_line and first_newline_at > self.first_line_limit:
             return self._stop(f"not a WARC archive (no header line in the first {self.first_line_limit:,} bytes)")
         if self.line_limit is not None and self._line > self.line_limit:
             return self._stop(f"a line longer than {self.line_limit:,} bytes (corrupt archive)")
@@ -177,8 +193,14 @@ def read_warc(
     origin: str, stream: BinaryIO, max_bytes: int, *, archive_limit: int | None = None
 ) -> Iterator[Source | Rejected]:
     """Every HTML response in the archive read from ``stream``, record by record (see the module docstring)."""
-    reader = InflatingReader(stream, limit=archive_limit, line_limit=max_bytes, first_line_limit=_MAX_HEADER_LINE)
-    count = 0
+    reader = InflatingReader(
+        stream,
+        limit=archive_limit,
+        line_limit=max(4 * max_bytes, _MIN_LINE_LIMIT),
+        first_line_limit=_MAX_HEADER_LINE,
+        max_ratio=_MAX_RATIO,
+    )
+    count = read = 0
     records = ArchiveIterator(reader)
     iterator = iter(records)
     corrupt = False
@@ -213,6 +235,7 @@ def read_warc(
         except DecodeError as exc:
             yield Rejected(where, str(exc))
             continue
+        read += 1
         yield Source(
             origin=where,
             html=html,
@@ -220,10 +243,11 @@ def read_warc(
             crawl_date=(record.rec_headers.get_header("WARC-Date") or "")[:10] or None,
             input_format="warc",
         )
-    for _ in iter(lambda: reader.read(_CHUNK), b""):  # warcio stops quietly at a cut-off record: find out
-        pass
+    if not corrupt and reader.problem is None:
+        for _ in iter(lambda: reader.read(_CHUNK), b""):  # warcio stops quietly at a cut-off record: find out
+            pass
     unread = reader.total - records.offset
     if reader.problem:
-        yield Rejected(origin, f"{reader.problem}; {count} records read before it" if count else reader.problem)
+        yield Rejected(origin, f"{reader.problem}; {read} records read before it" if read else reader.problem)
     elif not corrupt and unread > 0 and (unread > len(reader.tail) or reader.tail[-unread:].strip()):
         yield Rejected(origin, f"truncated WARC: {unread:,} bytes after record {count} unread")
