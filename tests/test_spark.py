@@ -162,6 +162,9 @@ def test_local_warc_files_are_streamed_by_the_read_stage(tmp_path: Path) -> None
     assert [row["input_record"] for row in streamed] == list(range(len(streamed)))
     whole = list(_staged_rows(str(warc), warc.read_bytes(), options, Extractor(), 0))
     assert any("exceeds the limit" in row.get("reason", "") for row in whole)
+    odd = tmp_path / "crawl #1?.warc.gz"  # "#" and "?" are part of a Hadoop path's name, not a fragment or query
+    odd.write_bytes(warc.read_bytes())
+    assert [r["id"] for r in _staged_rows(f"file:{odd}", None, options, Extractor(), 0)] == [r["id"] for r in streamed]
 
 
 def test_events_schema_matches_the_export_schema() -> None:

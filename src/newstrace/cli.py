@@ -157,7 +157,7 @@ def ingest(
     published: Annotated[str | None, typer.Option(help="Publication date for inputs that have none.")] = None,
     input_format: Annotated[InputFormat, typer.Option(help="How to read the inputs.")] = InputFormat("auto"),
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Parser processes (one spaCy model each); default: one per core.")
+        int | None, typer.Option(min=1, help="Parser processes (one spaCy model each); default on Linux: one per core.")
     ] = None,
     max_bytes: Annotated[
         int,

@@ -115,10 +115,11 @@ class Corpus:
     ) -> IngestReport:
         """Read, analyse and store every article in ``paths``; bad inputs are reported, never fatal.
 
-        ``workers`` parser processes (default: one per usable core) analyse documents; this process reads,
-        extracts (learned boilerplate needs every document of an outlet in one place) and stores, in input order.
+        ``workers`` parser processes (default on Linux: one per usable core; elsewhere 1, since spawned workers
+        need the caller's ``if __name__ == "__main__":`` guard) analyse documents; this process reads, extracts
+        (learned boilerplate needs every document of an outlet in one place) and stores, in input order.
         """
-        workers = workers or usable_cores()
+        workers = workers or (usable_cores() if sys.platform == "linux" else 1)
         report = IngestReport()
         options = ReadOptions(max_bytes=max_bytes, published=published, input_format=input_format)
         todo = self._new_documents(read_inputs(paths, options), report, progress)

@@ -129,8 +129,14 @@ def _remove(spark: Any, uri: str) -> None:
 
 
 def _local_path(path: str) -> str:
-    """``file:/a/b`` (how Spark names local files) as ``/a/b``, so origins read as in ``ingest``."""
-    return urlparse(path).path if path.startswith("file:") else path
+    """``file:/a/b`` (how Spark names local files) as ``/a/b``, so origins read as in ``ingest``.
+
+    Not ``urlparse``: Hadoop paths are not percent-encoded, so a "#" or "?" in a file name is part of the name.
+    """
+    if not path.startswith("file:"):
+        return path
+    rest = path.removeprefix("file:")
+    return rest[2:] if rest.startswith("///") else rest
 
 
 def _check_inputs(inputs: Iterable[str]) -> tuple[list[str], list[Rejected]]:

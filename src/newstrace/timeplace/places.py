@@ -30,6 +30,7 @@ import re
 import sqlite3
 import tempfile
 import threading
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -214,6 +215,8 @@ def gazetteer() -> Gazetteer:
 CACHE_ENV = "NEWSTRACE_CACHE_DIR"
 #: Names whose entries each process keeps in memory once looked up (the names real text uses are far fewer).
 _MEMO_SIZE = 65_536
+#: Cache files of other fingerprints untouched this long are removed (a month).
+_STALE_AFTER_S = 30 * 24 * 3600
 _COLUMNS = ("name", "country", "admin1", "lat", "lon", "population", "feature", "source")
 
 
@@ -244,7 +247,7 @@ def _cache_path() -> pathlib.Path | None:
 def _write_cache(gaz: Gazetteer, path: pathlib.Path) -> None:
     """Write the index to ``path`` atomically: a temporary file renamed into place, so workers starting together
     never read a half-written file (the last writer wins; every writer writes the same thing). Index files of
-    other fingerprints in the directory are removed."""
+    other fingerprints are removed once a month old (see below)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -268,9 +271,13 @@ def _write_cache(gaz: Gazetteer, path: pathlib.Path) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    # Files of other fingerprints may belong to another checkout or a running server sharing this directory: only
+    # those untouched for a month are removed.
+    month_ago = time.time() - _STALE_AFTER_S
     for stale in path.parent.glob("gazetteer-*.sqlite"):
-        if stale != path:
-            stale.unlink(missing_ok=True)  # built from other data or code: never read again
+        with contextlib.suppress(OSError):
+            if stale != path and stale.stat().st_mtime < month_ago:
+                stale.unlink()
 
 
 def _open_cached(path: pathlib.Path) -> Gazetteer:
@@ -290,6 +297,7 @@ class StoredIndex:
     def __init__(self, path: pathlib.Path) -> None:
         self._uri = f"{path.as_uri()}?mode=ro"
         self._local = threading.local()
+        self._memory: dict[str, list[Entry]] | None = None  # the built index, if the file cannot be read
         self.get_entries = lru_cache(maxsize=_MEMO_SIZE)(self._query)
 
     def _connection(self) -> sqlite3.Connection:
@@ -300,10 +308,15 @@ class StoredIndex:
         return local.conn
 
     def _query(self, key: str) -> list[Entry] | None:
-        rows = self._connection().execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE key = ? ORDER BY rowid", (key,)
-        )
-        return [Entry(*row) for row in rows] or None
+        if self._memory is None:
+            try:
+                rows = self._connection().execute(
+                    f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE key = ? ORDER BY rowid", (key,)
+                )
+                return [Entry(*row) for row in rows] or None
+            except sqlite3.Error:  # the file went away under a running process (removed by hand, another host)
+                self._memory = _build().index
+        return self._memory.get(key)
 
     def get(self, key: str, default: Any = None) -> Any:
         found = self.get_entries(key)
