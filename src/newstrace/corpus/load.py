@@ -142,9 +142,12 @@ def load_analyses(
     if precomputed is not None and copy and report.stored == report.read:
         copy_corpus(store, precomputed)
         report.corpus = "spark"
-    elif copy:
-        index.update()  # some analyses were not stored: process the stored ones here
-    elif order is not None:  # stored first, then deduplicated and merged in arrival order, batch by batch
+        return report
+    if copy:  # some analyses were not stored (another writer got there first): process the stored ones here
+        order = arrival_order(files)
+    if order is not None:  # stored first, then deduplicated and merged in arrival order, batch by batch
         for start in range(0, len(order), batch_size):
             index.update(order[start : start + batch_size].to_pylist())
+    elif copy:
+        index.update()
     return report
