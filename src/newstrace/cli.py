@@ -184,6 +184,7 @@ def ingest(
             console=err,
             disable=not show or not err.is_terminal,  # a bar in a log file is noise
             transient=True,
+            auto_refresh=False,  # no refresh thread: ingest forks its workers, and a fork must not copy held locks
         ) as bar:
             task = bar.add_task("ingesting", total=None, stored=0, skipped=0, rejected=0)
 
@@ -194,6 +195,7 @@ def ingest(
                     stored=report.stored,
                     skipped=report.skipped,
                     rejected=len(report.rejected),
+                    refresh=True,
                 )
 
             report = corpus.ingest(
