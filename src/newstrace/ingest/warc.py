@@ -69,6 +69,8 @@ class InflatingReader(io.RawIOBase):
         self.tail = b""  # the last _TAIL of them
         self._raw_read = 0  # compressed bytes read so far
         self._pending = self._read_raw(_CHUNK)
+        while 0 < len(self._pending) < len(_GZIP_MAGIC) and (more := self._read_raw(_CHUNK)):
+            self._pending += more  # a short read must not hide the magic bytes
         self._gzip = self._pending.startswith(_GZIP_MAGIC)
         self._inflater: zlib._Decompress | None = None
         self._line = 0  # bytes since the last newline
@@ -104,6 +106,8 @@ class InflatingReader(io.RawIOBase):
                 if not self._pending:
                     return self._stop("gzip data cut off (truncated archive)" if self._inflater else None)
             if self._inflater is None:  # at a member boundary
+                while len(self._pending) < len(_GZIP_MAGIC) and (more := self._read_raw(_CHUNK)):
+                    self._pending += more  # a read ended inside the next member's magic bytes
                 if not self._pending.startswith(_GZIP_MAGIC):
                     return self._stop(self._trailing())
                 self._inflater = zlib.decompressobj(_GZIP_WBITS)
