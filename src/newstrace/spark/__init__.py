@@ -277,15 +277,24 @@ def _events_stage(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]
         yield _batch([row for text in texts for row in analysis_rows(json.loads(text))["events"]], _EVENTS_ARROW)
 
 
-def _arrow_schema(ddl: str) -> pa.Schema:
-    """The Arrow schema matching one of the Spark DDL strings above (mapInArrow output must match exactly)."""
-    types = {"string": pa.string(), "int": pa.int32(), "double": pa.float64(), "binary": pa.binary()}
-    return pa.schema([(name, types[kind]) for name, kind in (col.split() for col in ddl.split(", "))])
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "int": pa.int32(),
+    "long": pa.int64(),
+    "double": pa.float64(),
+    "binary": pa.binary(),
+    "boolean": pa.bool_(),
+}
 
 
-_STAGED_ARROW = _arrow_schema(STAGED_SCHEMA)
-_ANALYSES_ARROW = _arrow_schema(ANALYSES_SCHEMA)
-_EVENTS_ARROW = _arrow_schema(EVENTS_SCHEMA)
+def arrow_schema(ddl: str) -> pa.Schema:
+    """The Arrow schema matching a Spark DDL string ("name type, …"): mapInArrow output must match it exactly."""
+    return pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in (col.split() for col in ddl.split(", "))])
+
+
+_STAGED_ARROW = arrow_schema(STAGED_SCHEMA)
+_ANALYSES_ARROW = arrow_schema(ANALYSES_SCHEMA)
+_EVENTS_ARROW = arrow_schema(EVENTS_SCHEMA)
 
 
 def _batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:

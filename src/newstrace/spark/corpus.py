@@ -38,10 +38,12 @@ import pyarrow as pa
 
 from newstrace.corpus.bands import BandIndex, banding
 from newstrace.corpus.dedupe import NUM_PERM, THRESHOLD, Deduplicator, similarity
-from newstrace.corpus.load import CORPUS_TABLES
+from newstrace.corpus.load import CORPUS_TABLES, ORDER_COLUMNS
 from newstrace.corpus.stories import StoryMerger
 from newstrace.store import Store
 from newstrace.store.corpus_tables import STORY_COLUMNS, STORY_INPUT_COLUMNS
+
+from . import arrow_schema
 
 #: The tables this module writes (``load`` copies them only when every one is complete).
 TABLES = CORPUS_TABLES
@@ -63,20 +65,12 @@ MENTIONS_SCHEMA = ", ".join(
 )
 
 
-def _arrow(ddl: str) -> pa.Schema:
-    types = {
-        "string": pa.string(),
-        "int": pa.int32(),
-        "long": pa.int64(),
-        "double": pa.float64(),
-        "binary": pa.binary(),
-        "boolean": pa.bool_(),
-    }
-    return pa.schema([(name, types[kind]) for name, kind in (col.split() for col in ddl.split(", "))])
-
-
-_SIGNED_ARROW, _BANDS_ARROW, _PAIRS_ARROW = _arrow(SIGNED_SCHEMA), _arrow(BANDS_SCHEMA), _arrow(PAIRS_SCHEMA)
-_DUPLICATES_ARROW, _MENTIONS_ARROW = _arrow(DUPLICATES_SCHEMA), _arrow(MENTIONS_SCHEMA)
+_SIGNED_ARROW, _BANDS_ARROW, _PAIRS_ARROW = (
+    arrow_schema(SIGNED_SCHEMA),
+    arrow_schema(BANDS_SCHEMA),
+    arrow_schema(PAIRS_SCHEMA),
+)
+_DUPLICATES_ARROW, _MENTIONS_ARROW = arrow_schema(DUPLICATES_SCHEMA), arrow_schema(MENTIONS_SCHEMA)
 
 
 def _signer() -> Deduplicator:
@@ -97,7 +91,7 @@ def _sign(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             rows.append(
                 {
                     "doc_id": row["id"],
-                    **{c: row[c] for c in ("input_index", "input_file", "input_record")},
+                    **{c: row[c] for c in ORDER_COLUMNS},
                     "content_hash": doc["content_hash"],
                     "signature": values.tobytes() if values is not None else empty,
                 }
@@ -363,7 +357,7 @@ def run(spark: Any, target: str, partitions: int) -> dict[str, int]:
     previous = spark.conf.get("spark.sql.shuffle.partitions")
     spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
     try:
-        order = ["input_index", "input_file", "input_record"]
+        order = list(ORDER_COLUMNS)
         analyses = spark.read.parquet(f"{target}/analyses")
         # After a sort, monotonically_increasing_id (partition number, then row number) follows the sort order.
         seqs = analyses.select(F.col("id").alias("doc_id"), *order).orderBy(*order)
