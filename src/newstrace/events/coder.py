@@ -633,13 +633,8 @@ class EventCoder:
             frontier = nxt
         for name in order:
             for prep in preps.get(name, ()):
-                for g in prep.children:
-                    if g.dep_ in ("pobj", "pcomp"):
-                        hits = self._actors_under(g, index)
-                        if shallow:
-                            hits = [h for h in hits if h is g or h.head is g or h in g.conjuncts]
-                        if hits:
-                            return hits
+                if hits := self._prep_object_actors(prep, index, shallow):
+                    return hits
         return []
 
     def _preposition_targets(
@@ -649,15 +644,20 @@ class EventCoder:
         preps = {c.lower_: c for c in tok.children if c.dep_ in ("prep", "prt", "dative", "agent")}
         for name in order:
             prep = preps.get(name)
-            if prep is None:
-                continue
-            for g in prep.children:
-                if g.dep_ in ("pobj", "pcomp"):
-                    hits = self._actors_under(g, index)
-                    if shallow:
-                        hits = [h for h in hits if h is g or h.head is g or h in g.conjuncts]
-                    if hits:
-                        return hits
+            if prep is not None and (hits := self._prep_object_actors(prep, index, shallow)):
+                return hits
+        return []
+
+    def _prep_object_actors(self, prep: Token, index: _ActorIndex, shallow: bool) -> list[Token]:
+        """Actors under the preposition's object; ``shallow`` keeps only the object itself, its direct dependents
+        and its conjuncts (an actor buried deeper in the phrase is not the preposition's)."""
+        for g in prep.children:
+            if g.dep_ in ("pobj", "pcomp"):
+                hits = self._actors_under(g, index)
+                if shallow:
+                    hits = [h for h in hits if h is g or h.head is g or h in g.conjuncts]
+                if hits:
+                    return hits
         return []
 
     def _verb_targets(
