@@ -475,3 +475,11 @@ def test_ids_with_slashes_open_as_pages_and_api(tmp_path: Path) -> None:
     assert page.status_code == 200 and "Slashed id" in page.text
     api = web.get("/api/documents/" + href.removeprefix("/articles/"))
     assert api.status_code == 200 and api.json()["document"]["id"] == doc_id
+
+
+@pytest.mark.parametrize("path", ["/events", "/stories"])
+def test_listing_pages_link_the_next_and_previous_page_with_the_same_filters(client: TestClient, path: str) -> None:
+    first = client.get(path, params={"limit": 1, "actor": "RUS"}).text
+    assert f'<a rel="next" href="{path}?actor=RUS&amp;offset=1&amp;limit=1">' in first and 'rel="prev"' not in first
+    second = client.get(path, params={"limit": 1, "offset": 1, "actor": "RUS"}).text
+    assert f'<a rel="prev" href="{path}?actor=RUS&amp;offset=0&amp;limit=1">' in second
